@@ -1,0 +1,83 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { deadLetterTopicOf } from '@app/contracts';
+import { Kafka, Partitioners, type Admin, type Producer } from 'kafkajs';
+import { kafkaLogCreator } from './kafka-logger';
+import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging-options';
+
+/** The service's kafkajs client: one idempotent producer (outbox relay, dead letters) and an admin. */
+@Injectable()
+export class KafkaService implements OnApplicationShutdown {
+  private readonly logger = new Logger(KafkaService.name);
+  readonly kafka: Kafka;
+  private producerPromise?: Promise<Producer>;
+  private adminPromise?: Promise<Admin>;
+
+  constructor(@Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions) {
+    this.kafka = new Kafka({
+      clientId: `${options.serviceName}-producer`,
+      brokers: options.brokers,
+      logCreator: kafkaLogCreator(options.serviceName),
+      connectionTimeout: 3_000,
+      retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
+    });
+  }
+
+  producer(): Promise<Producer> {
+    this.producerPromise ??= (async () => {
+      // One request in flight keeps each partition in the order the outbox wrote it. A retried send may
+      // duplicate a message; consumers drop duplicates by event id, so kafkajs' (experimental)
+      // idempotent mode, which demands unbounded retries, is not needed.
+      const producer = this.kafka.producer({
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      await producer.connect();
+      return producer;
+    })().catch((error) => {
+      this.producerPromise = undefined;
+      throw error;
+    });
+    return this.producerPromise;
+  }
+
+  admin(): Promise<Admin> {
+    this.adminPromise ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })().catch((error) => {
+      this.adminPromise = undefined;
+      throw error;
+    });
+    return this.adminPromise;
+  }
+
+  /** Creates the service's topics and their dead-letter topics if missing. Idempotent. */
+  async ensureTopics(): Promise<void> {
+    const admin = await this.admin();
+    const wanted = [...new Set(this.options.topics.flatMap((topic) => [topic, deadLetterTopicOf(topic)]))];
+    const existing = new Set(await admin.listTopics());
+    const missing = wanted.filter((topic) => !existing.has(topic));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({ topic, numPartitions: this.options.topicPartitions })),
+    });
+    this.logger.log({ topics: missing }, 'created topics');
+  }
+
+  async ping(timeoutMs = 2_000): Promise<void> {
+    const admin = await this.admin();
+    await Promise.race([
+      admin.describeCluster(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`kafka did not answer within ${timeoutMs} ms`)), timeoutMs).unref()),
+    ]);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const producer = await this.producerPromise?.catch(() => undefined);
+    const admin = await this.adminPromise?.catch(() => undefined);
+    await Promise.allSettled([producer?.disconnect(), admin?.disconnect()]);
+  }
+}
