@@ -1,0 +1,26 @@
+import { beneficiaryRegisteredV1 } from '@app/contracts';
+import { PlatformModule } from '@app/platform';
+import { DynamicModule, Module } from '@nestjs/common';
+import { BeneficiariesModule } from './beneficiaries/beneficiaries.module';
+import type { BeneficiaryConfig } from './config/beneficiary.config';
+import { BENEFICIARY_ENTITIES, BENEFICIARY_MIGRATIONS, BENEFICIARY_SCHEMA } from './database/beneficiary-database';
+
+@Module({})
+export class BeneficiaryAppModule {
+  static forRoot(config: BeneficiaryConfig): DynamicModule {
+    return {
+      module: BeneficiaryAppModule,
+      imports: [
+        PlatformModule.forRoot({
+          serviceName: 'beneficiary',
+          schema: BENEFICIARY_SCHEMA,
+          config,
+          entities: BENEFICIARY_ENTITIES,
+          migrations: BENEFICIARY_MIGRATIONS,
+          topics: [beneficiaryRegisteredV1.topic],
+        }),
+        BeneficiariesModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,6 @@
+import { PayeeEntity } from '../payees/payee.entity';
+import { CreatePayees1763884800000 } from './migrations/1763884800000-CreatePayees';
+
+export const PAYMENT_SCHEMA = 'payment';
+export const PAYMENT_ENTITIES = [PayeeEntity];
+export const PAYMENT_MIGRATIONS = [CreatePayees1763884800000];

@@ -1,0 +1,39 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * Payment's own copy of what it needs to know about a beneficiary to compute and route entitlements,
+ * kept current from the beneficiary service's events (never read across services).
+ */
+@Entity('payee')
+export class PayeeEntity {
+  @PrimaryColumn('uuid')
+  beneficiaryId: string;
+
+  @Column('char', { length: 12 })
+  cccd: string;
+
+  @Column('text')
+  programmeCode: string;
+
+  @Column('text')
+  categoryCode: string;
+
+  @Column('char', { length: 2 })
+  provinceCode: string;
+
+  @Column('char', { length: 5 })
+  communeCode: string;
+
+  @Column('char', { length: 3, nullable: true })
+  legacyDistrictCode: string | null;
+
+  @Column('text')
+  status: string;
+
+  @Column('timestamptz')
+  registeredAt: Date;
+
+  /** The event this row was last changed by: the trail from a payment back to the registry. */
+  @Column('uuid')
+  sourceEventId: string;
+}
