@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The one command that runs every check: type-check, lint, build, then all tests (unit, per-service
+# e2e, cross-service) against a real Kafka broker, PostgreSQL and Redis. Starts what is missing and
+# stops, on exit, only what it started.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+[[ -d node_modules ]] || npm ci --no-audit --no-fund
+
+started="$(bash scripts/infra.sh down-list | xargs)"
+cleanup() { [[ -z "$started" ]] || bash scripts/infra.sh down $started; }
+trap cleanup EXIT
+
+echo "== type-check and lint"
+npm run --silent typecheck
+npm run --silent lint
+
+echo "== infrastructure"
+bash scripts/infra.sh up
+
+echo "== build"
+npm run --silent build
+
+echo "== tests"
+export ANSINH_TEST_DATABASE="${ANSINH_TEST_DATABASE:-ansinh_test}"
+npm run --silent jest -- --runInBand "$@"

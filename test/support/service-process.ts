@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { TEST_ENV, waitFor } from './test-environment';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** A service running as a real process from its build output, as it runs in production. */
+export class ServiceProcess {
+  private exit?: Promise<number | null>;
+  output = '';
+
+  private constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly child: ChildProcess,
+  ) {
+    this.exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ? null : code)));
+    child.stdout?.on('data', (chunk) => (this.output += chunk));
+    child.stderr?.on('data', (chunk) => (this.output += chunk));
+  }
+
+  static spawn(name: 'beneficiary' | 'payment' | 'notification', port: number, env: Record<string, string> = {}): ServiceProcess {
+    const entry = path.join(ROOT, `dist/apps/${name}/apps/${name}/src/main.js`);
+    const child = spawn(process.execPath, [entry], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...TEST_ENV, PORT: String(port), HTTP_HOST: '127.0.0.1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new ServiceProcess(name, port, child);
+  }
+
+  /** Starts a service and resolves once its readiness check (PostgreSQL, Redis, Kafka) is green. */
+  static async start(name: 'beneficiary' | 'payment' | 'notification', port: number, env: Record<string, string> = {}): Promise<ServiceProcess> {
+    const service = ServiceProcess.spawn(name, port, env);
+    await waitFor(
+      async () => {
+        if (service.child.exitCode !== null) throw new Error(`${name} exited with ${service.child.exitCode}:\n${service.output}`);
+        const response = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+        return response?.status === 200;
+      },
+      `${name} to become healthy`,
+      60_000,
+      100,
+    ).catch((error) => {
+      service.child.kill('SIGKILL');
+      throw error;
+    });
+    return service;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The process dies at once, as in a power cut: no shutdown hooks, no offset commits. */
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exit;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    await this.exit;
+  }
+
+  exitCode(): Promise<number | null> {
+    return this.exit!;
+  }
+}

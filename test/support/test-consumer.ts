@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
+import { TEST_ENV } from './test-environment';
+
+export interface ReceivedMessage {
+  topic: string;
+  partition: number;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+/**
+ * Records every message on some topics, from the beginning, under a consumer group of its own, so a
+ * test can wait for the message it expects instead of sleeping.
+ */
+export class TestConsumer {
+  private readonly consumer: Consumer;
+  readonly messages: ReceivedMessage[] = [];
+  private listeners: Array<() => void> = [];
+
+  private constructor(kafka: Kafka) {
+    this.consumer = kafka.consumer({ groupId: `test-${randomUUID()}` });
+  }
+
+  static async start(topics: string[]): Promise<TestConsumer> {
+    const kafka = new Kafka({ clientId: 'ansinh-test', brokers: TEST_ENV.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    const recorder = new TestConsumer(kafka);
+    await recorder.consumer.connect();
+    await recorder.consumer.subscribe({ topics, fromBeginning: true });
+    await recorder.consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        recorder.messages.push(toReceived(topic, partition, message));
+        for (const listener of recorder.listeners) listener();
+      },
+    });
+    return recorder;
+  }
+
+  /** Resolves with the first recorded message (past or future) that satisfies the predicate. */
+  waitFor(predicate: (message: ReceivedMessage) => boolean, what: string, timeoutMs = 30_000): Promise<ReceivedMessage> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = this.messages.find(predicate);
+        if (!found) return false;
+        clearTimeout(timer);
+        this.listeners = this.listeners.filter((listener) => listener !== check);
+        resolve(found);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        this.listeners = this.listeners.filter((listener) => listener !== check);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; saw ${this.messages.length} message(s)`));
+      }, timeoutMs);
+      if (!check()) this.listeners.push(check);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}
+
+function toReceived(topic: string, partition: number, message: KafkaMessage): ReceivedMessage {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
+  return { topic, partition, key: message.key?.toString() ?? null, value: message.value, headers };
+}

@@ -1,0 +1,15 @@
+// No imports on purpose: Jest's globalSetup loads this without the @app/* path mapping.
+
+/** The environment every test process shares; the database is the throw-away test database. */
+export const TEST_ENV = {
+  DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${process.env.ANSINH_TEST_DATABASE ?? 'ansinh_test'}`,
+  KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  JWT_SECRET: 'test-secret-for-ansinh-tests-only-0123456789',
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+  OUTBOX_POLL_INTERVAL_MS: '20',
+  KAFKA_CONSUMER_MAX_ATTEMPTS: '2',
+  KAFKA_SESSION_TIMEOUT_MS: '6000',
+} as const;
+
+export const ADMIN_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
