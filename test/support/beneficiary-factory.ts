@@ -60,7 +60,7 @@ export function newBeneficiary(overrides: Partial<BeneficiaryInput> = {}, seed =
     gender,
     phone: `${pick(MOBILE_PREFIXES)}${String(Math.floor(random() * 10_000_000)).padStart(7, '0')}`,
     provinceCode: '42',
-    communeCode: '18301',
+    communeCode: '18073',
     programmeCode: 'TC_XH',
     categoryCode: 'NCT_80',
     ...overrides,

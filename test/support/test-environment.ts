@@ -9,7 +9,7 @@ export function tokenFor(principal: Principal): string {
 
 export const PRINCIPALS = {
   haTinhOfficer: { sub: 'can.bo.ha.tinh', role: 'officer', provinceCode: '42' },
-  communeOfficer: { sub: 'can.bo.xa.18301', role: 'officer', provinceCode: '42', communeCode: '18301' },
+  communeOfficer: { sub: 'can.bo.xa.18073', role: 'officer', provinceCode: '42', communeCode: '18073' },
   haNoiOfficer: { sub: 'can.bo.ha.noi', role: 'officer', provinceCode: '01' },
   haTinhSupervisor: { sub: 'lanh.dao.ha.tinh', role: 'supervisor', provinceCode: '42' },
   nationalAuditor: { sub: 'kiem.toan.nha.nuoc', role: 'auditor' },

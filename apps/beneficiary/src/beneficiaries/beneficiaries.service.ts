@@ -23,9 +23,9 @@ export class BeneficiariesService {
    */
   async register(input: RegisterBeneficiaryDto, principal: Principal): Promise<BeneficiaryViewDto> {
     if (!coversArea(principal, input)) throw BeneficiaryErrors.outOfArea();
+    if (input.dateOfBirth > new Date().toISOString().slice(0, 10)) throw BeneficiaryErrors.dateOfBirthInFuture();
     const problems = checkCccd(input.cccd, input.dateOfBirth, input.gender);
     if (problems.length > 0) throw BeneficiaryErrors.invalidCccd(problems);
-    if (input.dateOfBirth > new Date().toISOString().slice(0, 10)) throw BeneficiaryErrors.dateOfBirthInFuture();
 
     const actor = `${principal.role}:${principal.sub}`;
     try {

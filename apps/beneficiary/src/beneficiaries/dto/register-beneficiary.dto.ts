@@ -34,7 +34,7 @@ export class RegisterBeneficiaryDto {
   @IsIn(Object.keys(PROVINCES_2025), { message: 'Mã tỉnh không có trong danh mục 34 tỉnh, thành phố từ 01/7/2025.' })
   provinceCode: string;
 
-  @ApiProperty({ example: '18301', description: 'Mã xã/phường (5 chữ số)' })
+  @ApiProperty({ example: '18073', description: 'Mã xã/phường (5 chữ số)' })
   @Matches(/^\d{5}$/, { message: 'Mã xã phải gồm 5 chữ số.' })
   communeCode: string;
 

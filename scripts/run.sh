@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The one command that runs the whole system on this machine: infrastructure (Kafka from Maven
+# Central jars, PostgreSQL, Redis), migrations, the three services, demo data. Ctrl-C stops every
+# process this command started, and nothing else.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$PWD"
+RUN_DIR="$ROOT/.infra/run"
+mkdir -p "$RUN_DIR"
+
+# Development defaults; a .env file (see .env.example) or the environment overrides them.
+[[ -f .env ]] && { set -a; source .env; set +a; }
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ansinh}"
+export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+export JWT_SECRET="${JWT_SECRET:-dev-only-secret-change-me-in-production-0001}"
+export LOG_LEVEL="${LOG_LEVEL:-info}"
+export KAFKA_KEEP_DATA="${KAFKA_KEEP_DATA:-1}"
+
+[[ -d node_modules ]] || npm ci --no-audit --no-fund
+NODE="$ROOT/node_modules/.bin/node"
+
+started_infra="$(bash scripts/infra.sh down-list | xargs)"
+service_pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo; echo "stopping AnSinh…"
+  for pid in "${service_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${service_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [[ -z "$started_infra" ]] || bash scripts/infra.sh down $started_infra
+}
+trap stop_all EXIT
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
+
+bash scripts/infra.sh up
+npm run --silent build
+
+database="$(sed -E 's#.*/([^/?]+)(\?.*)?$#\1#' <<<"$DATABASE_URL")"
+admin_url="${DATABASE_URL%/*}/postgres"
+if [[ "$(psql "$admin_url" -Atc "SELECT 1 FROM pg_database WHERE datname = '$database'")" != 1 ]]; then
+  psql "$admin_url" -qc "CREATE DATABASE \"$database\""
+fi
+for service in beneficiary payment notification; do "$NODE" "dist/apps/$service/apps/$service/src/migrate.js"; done
+
+declare -A ports=([beneficiary]=3001 [payment]=3002 [notification]=3003)
+for service in beneficiary payment notification; do
+  PORT="${ports[$service]}" "$NODE" "dist/apps/$service/apps/$service/src/main.js" >"$RUN_DIR/$service.log" 2>&1 &
+  service_pids+=("$!")
+done
+for service in beneficiary payment notification; do
+  for _ in $(seq 1 120); do
+    curl -fs "http://127.0.0.1:${ports[$service]}/health" >/dev/null && break
+    sleep 0.5
+  done
+  curl -fs "http://127.0.0.1:${ports[$service]}/health" >/dev/null \
+    || { echo "$service did not become healthy; see $RUN_DIR/$service.log" >&2; tail -n 30 "$RUN_DIR/$service.log" >&2; exit 1; }
+done
+
+token() { "$NODE" dist/apps/beneficiary/libs/platform/src/auth/mint-token.cli.js "$@"; }
+officer="$(token --role officer --sub can.bo.ha.tinh --province 42)"
+"$NODE" scripts/demo/load-demo-data.mjs http://127.0.0.1:3001 "$officer"
+
+cat <<INFO
+
+AnSinh is running.
+  beneficiary   http://127.0.0.1:3001   docs http://127.0.0.1:3001/docs   health http://127.0.0.1:3001/health
+  payment       http://127.0.0.1:3002   docs http://127.0.0.1:3002/docs   health http://127.0.0.1:3002/health
+  notification  http://127.0.0.1:3003   docs http://127.0.0.1:3003/docs   health http://127.0.0.1:3003/health
+  kafka         127.0.0.1:9092          postgres $DATABASE_URL          redis $REDIS_URL
+  logs          $RUN_DIR/<service>.log
+
+Dev tokens (8 h; mint more with: npm run token -- --role officer --province 42):
+  officer (Hà Tĩnh)     $officer
+  supervisor (Hà Tĩnh)  $(token --role supervisor --sub lanh.dao.ha.tinh --province 42)
+  auditor (national)    $(token --role auditor --sub kiem.toan)
+
+Press Ctrl-C to stop everything this command started.
+INFO
+wait -n "${service_pids[@]}" || true
+echo "a service exited; see $RUN_DIR/*.log" >&2
