@@ -122,7 +122,7 @@ describe('events cross services through the outbox, Kafka and the inbox', () => 
           gender: 'female',
           phone: null,
           provinceCode: '42',
-          communeCode: '18301',
+          communeCode: '18073',
           legacyDistrictCode: null,
           programmeCode: 'DLQ_TEST',
           categoryCode: 'NCT_80',

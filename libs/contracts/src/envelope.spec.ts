@@ -17,7 +17,7 @@ const validEnvelope = {
     gender: 'female',
     phone: '0912345678',
     provinceCode: '42',
-    communeCode: '18301',
+    communeCode: '18073',
     legacyDistrictCode: null,
     programmeCode: 'TC_XH',
     categoryCode: 'NCT_80',

@@ -5,7 +5,7 @@ import { ROLES, type Principal } from './principal';
 import { issueToken } from './token-issuer';
 
 // Dev command: prints a signed token for a role and area, e.g.
-//   npm run token -- --role officer --sub can.bo.ht --province 42 --commune 18301
+//   npm run token -- --role officer --sub can.bo.ht --province 42 --commune 18073
 const { values } = parseArgs({
   options: {
     role: { type: 'string' },

@@ -1,16 +1,16 @@
 import { coversArea, principalSchema, type Principal } from './principal';
 
 const hatinh: Principal = { sub: 'can.bo.ht', role: 'officer', provinceCode: '42' };
-const commune: Principal = { sub: 'can.bo.xa', role: 'officer', provinceCode: '42', communeCode: '18301' };
+const commune: Principal = { sub: 'can.bo.xa', role: 'officer', provinceCode: '42', communeCode: '18073' };
 const national: Principal = { sub: 'kiem.toan', role: 'auditor' };
 const bank: Principal = { sub: 'vcb', role: 'bank', bankBin: '970436' };
 
 describe('area scope', () => {
   it.each([
-    [hatinh, { provinceCode: '42', communeCode: '18301' }, true],
+    [hatinh, { provinceCode: '42', communeCode: '18073' }, true],
     [hatinh, { provinceCode: '01', communeCode: '00004' }, false],
-    [commune, { provinceCode: '42', communeCode: '18301' }, true],
-    [commune, { provinceCode: '42', communeCode: '18302' }, false],
+    [commune, { provinceCode: '42', communeCode: '18073' }, true],
+    [commune, { provinceCode: '42', communeCode: '18100' }, false],
     [national, { provinceCode: '01' }, true],
     [bank, { provinceCode: '42' }, false],
   ])('%o covers %o: %s', (principal, area, expected) => {
@@ -18,7 +18,7 @@ describe('area scope', () => {
   });
 
   it('refuses tokens whose claims contradict each other', () => {
-    expect(principalSchema.safeParse({ sub: 'x', role: 'officer', communeCode: '18301' }).success).toBe(false);
+    expect(principalSchema.safeParse({ sub: 'x', role: 'officer', communeCode: '18073' }).success).toBe(false);
     expect(principalSchema.safeParse({ sub: 'x', role: 'bank' }).success).toBe(false);
     expect(principalSchema.safeParse({ sub: 'x', role: 'officer', bankBin: '970436' }).success).toBe(false);
     expect(principalSchema.safeParse({ sub: 'x', role: 'root' }).success).toBe(false);
