@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { DEAD_LETTER_HEADERS, deadLetterTopicOf, EVENT_CATALOGUE, type EventDefinition } from '../events';
+
+/**
+ * The contracts as documents for the engineers of banks and other consumers: one JSON Schema per
+ * event and one AsyncAPI document for every topic. Pure: derived from EVENT_CATALOGUE only, so the
+ * committed copies in docs/contracts/ can be compared with what the code says now
+ * (`npm run contracts:export` rewrites them).
+ */
+
+type JsonObject = Record<string, unknown>;
+type SchemaTarget = 'draft-2020-12' | 'draft-07';
+
+/** Headers a consumer puts on a dead letter (written by the platform's inbox consumer). */
+export const DEAD_LETTER_HEADER_DOCS: Readonly<Record<string, JsonObject>> = {
+  [DEAD_LETTER_HEADERS.reason]: {
+    type: 'string',
+    enum: ['INVALID_MESSAGE', 'REJECTED', 'PROCESSING_FAILED'],
+    description:
+      'Why the message was dead-lettered: INVALID_MESSAGE (not JSON, or does not match the contract of the topic), ' +
+      'REJECTED (a business rule refused it; retrying changes nothing), PROCESSING_FAILED (failed every attempt).',
+  },
+  [DEAD_LETTER_HEADERS.detail]: { type: 'string', maxLength: 2000, description: 'Human-readable detail: the failed fields or the error message.' },
+  [DEAD_LETTER_HEADERS.originalTopic]: { type: 'string', description: 'Topic the message was read from.' },
+  [DEAD_LETTER_HEADERS.originalPartition]: { type: 'string', pattern: '^\\d+$', description: 'Partition it was read from (decimal).' },
+  [DEAD_LETTER_HEADERS.originalOffset]: { type: 'string', pattern: '^\\d+$', description: 'Offset it was read at (decimal).' },
+  [DEAD_LETTER_HEADERS.consumer]: { type: 'string', description: 'The consuming service that gave up on it.' },
+  [DEAD_LETTER_HEADERS.attempts]: {
+    type: 'string',
+    pattern: '^\\d+$',
+    description: 'How many times processing was attempted (decimal); 0 when the message was rejected before processing.',
+  },
+};
+
+/** File name of the JSON Schema of an event in docs/contracts/. */
+export function schemaFileName(topic: string): string {
+  return `${topic}.schema.json`;
+}
+
+/**
+ * The JSON Schema of an event's envelope, as zod derives it, with a title and description, and with
+ * `type` and `version` pinned to the event's: a consumer rejects an envelope of another type or version
+ * arriving on the topic, so the schema says so too.
+ */
+export function envelopeJsonSchema(definition: EventDefinition, target: SchemaTarget = 'draft-2020-12'): JsonObject {
+  const { $schema, ...schema } = z.toJSONSchema(definition.envelope, { target }) as JsonObject;
+  const properties = schema.properties as Record<string, JsonObject>;
+  return {
+    $schema,
+    title: definition.topic,
+    description: definition.description,
+    ...schema,
+    properties: {
+      ...properties,
+      type: { ...properties.type, const: definition.type },
+      version: { ...properties.version, const: definition.version },
+    },
+  };
+}
+
+/** File name → content: one `<topic>.schema.json` per event in the catalogue. */
+export function contractDocuments(): Record<string, string> {
+  return Object.fromEntries(
+    EVENT_CATALOGUE.map((definition) => [schemaFileName(definition.topic), `${JSON.stringify(envelopeJsonSchema(definition), null, 2)}\n`]),
+  );
+}
+
+/** `beneficiary.beneficiary.registered.v1` → `beneficiaryBeneficiaryRegisteredV1` (AsyncAPI ids allow no dots). */
+function idOf(topic: string): string {
+  return topic
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part, index) => (index === 0 ? part : capitalise(part)))
+    .join('');
+}
+
+function capitalise(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+/**
+ * The AsyncAPI 3.0.0 document of every topic and its dead-letter topic, as a plain object (the CLI
+ * writes it as YAML). Payloads are the JSON Schemas of the envelopes in draft-07, the JSON Schema
+ * format AsyncAPI tooling reads; they differ from the `.schema.json` files only in `$schema`.
+ */
+export function asyncApiDocument(): JsonObject {
+  const channels: JsonObject = {};
+  const operations: JsonObject = {};
+
+  for (const definition of EVENT_CATALOGUE) {
+    const channelId = idOf(definition.topic);
+    const messageId = idOf(definition.type);
+    channels[channelId] = {
+      address: definition.topic,
+      title: definition.topic,
+      description: `${definition.description}\n\nKafka message key: the envelope's aggregateId, so all events of one aggregate stay in order within a partition. Consumers de-duplicate on eventId: delivery is at least once.`,
+      messages: {
+        [messageId]: {
+          name: definition.type,
+          title: `${definition.type} v${definition.version}`,
+          summary: definition.description,
+          contentType: 'application/json',
+          headers: {
+            type: 'object',
+            properties: {
+              'x-correlation-id': { type: 'string', description: 'Same value as the envelope\'s correlationId.' },
+            },
+          },
+          payload: { schemaFormat: 'application/schema+json;version=draft-07', schema: envelopeJsonSchema(definition, 'draft-07') },
+          correlationId: { description: 'Ties the event to the request or event that caused it.', location: '$message.payload#/correlationId' },
+          bindings: {
+            kafka: {
+              key: { type: 'string', minLength: 1, maxLength: 128, description: 'The aggregateId of the envelope.' },
+              bindingVersion: '0.5.0',
+            },
+          },
+        },
+      },
+      bindings: { kafka: { topic: definition.topic, bindingVersion: '0.5.0' } },
+    };
+    operations[`publish${capitalise(channelId)}`] = {
+      action: 'send',
+      title: `Publish ${definition.type} v${definition.version}`,
+      summary: 'Published from the producing service\'s transactional outbox once its database transaction commits.',
+      channel: { $ref: `#/channels/${channelId}` },
+      messages: [{ $ref: `#/channels/${channelId}/messages/${messageId}` }],
+    };
+
+    const deadLetterTopic = deadLetterTopicOf(definition.topic);
+    const deadLetterChannelId = idOf(deadLetterTopic);
+    channels[deadLetterChannelId] = {
+      address: deadLetterTopic,
+      title: deadLetterTopic,
+      description:
+        `Dead letters of ${definition.topic}: messages a consumer could not process, copied unchanged (same key, same value) ` +
+        'with headers saying where they came from and why. A dead letter never blocks its partition.',
+      messages: {
+        deadLetter: {
+          name: `${definition.type}.dead-letter`,
+          title: `Dead letter of ${definition.topic}`,
+          contentType: 'application/octet-stream',
+          headers: {
+            type: 'object',
+            required: Object.keys(DEAD_LETTER_HEADER_DOCS),
+            properties: DEAD_LETTER_HEADER_DOCS,
+          },
+          payload: {
+            description: `The original message value, byte for byte: normally a ${definition.topic} envelope; with x-dlq-reason INVALID_MESSAGE it can be anything, even empty or not JSON.`,
+          },
+          bindings: {
+            kafka: {
+              key: { type: 'string', description: 'The key of the original message (its aggregateId), unchanged.' },
+              bindingVersion: '0.5.0',
+            },
+          },
+        },
+      },
+      bindings: { kafka: { topic: deadLetterTopic, bindingVersion: '0.5.0' } },
+    };
+    operations[`deadLetter${capitalise(channelId)}`] = {
+      action: 'send',
+      title: `Dead-letter ${definition.topic}`,
+      summary: 'Sent by a consuming service when a message is invalid, rejected, or fails every attempt.',
+      channel: { $ref: `#/channels/${deadLetterChannelId}` },
+      messages: [{ $ref: `#/channels/${deadLetterChannelId}/messages/deadLetter` }],
+    };
+  }
+
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'AnSinh events',
+      version: '1.0.0',
+      description:
+        'Events of AnSinh, cashless social-welfare disbursement. Every event travels in one JSON envelope ' +
+        '(eventId, type, version, occurredAt, producer, correlationId, causationId, aggregateId, payload). ' +
+        'Topics are `<context>.<entity>.<event>.v<major>`: a breaking change gets a new topic, an added optional field does not. ' +
+        'Generated from the code by `npm run contracts:export`; do not edit by hand.',
+    },
+    defaultContentType: 'application/json',
+    channels,
+    operations,
+  };
+}
