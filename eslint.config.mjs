@@ -16,6 +16,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { fetch: 'readonly', URL: 'readonly' } },
+  },
+  {
     // Bounded contexts stay apart: an app may use libs/, never another app.
     files: ['apps/beneficiary/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/payment/**', '**/apps/notification/**', '../../payment/*', '../../notification/*'] }] },

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { beneficiaryRegisteredV1, deadLetterTopicOf } from '@app/contracts';
-import { DEAD_LETTER_HEADERS } from '@app/platform';
+import { beneficiaryRegisteredV1, DEAD_LETTER_HEADERS, deadLetterTopicOf } from '@app/contracts';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';

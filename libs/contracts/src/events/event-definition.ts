@@ -40,3 +40,16 @@ export type PayloadOf<TDefinition> = TDefinition extends EventDefinition<infer P
 export function deadLetterTopicOf(topic: string): string {
   return `${topic}.dlq`;
 }
+
+/** Headers on a dead letter, so an operator (or a replay tool) knows where a message came from and why. */
+export const DEAD_LETTER_HEADERS = {
+  reason: 'x-dlq-reason',
+  detail: 'x-dlq-detail',
+  originalTopic: 'x-dlq-original-topic',
+  originalPartition: 'x-dlq-original-partition',
+  originalOffset: 'x-dlq-original-offset',
+  consumer: 'x-dlq-consumer',
+  attempts: 'x-dlq-attempts',
+} as const;
+
+export type DeadLetterReason = 'INVALID_MESSAGE' | 'REJECTED' | 'PROCESSING_FAILED';

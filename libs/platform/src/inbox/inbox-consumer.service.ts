@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { deadLetterTopicOf, type EventDefinition, type EventEnvelope } from '@app/contracts';
+import { DEAD_LETTER_HEADERS, deadLetterTopicOf, type DeadLetterReason, type EventDefinition, type EventEnvelope } from '@app/contracts';
 import type { KafkaContext } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter } from 'prom-client';
@@ -15,16 +15,6 @@ export type ConsumeOutcome = 'processed' | 'duplicate' | 'dead-lettered';
 
 const consumed = new Counter({ name: 'ansinh_events_consumed_total', help: 'Kafka events consumed, by outcome', labelNames: ['topic', 'outcome'] });
 
-/** Header names on dead letters, so an operator (or a replay tool) knows where a message came from and why. */
-export const DEAD_LETTER_HEADERS = {
-  reason: 'x-dlq-reason',
-  detail: 'x-dlq-detail',
-  originalTopic: 'x-dlq-original-topic',
-  originalPartition: 'x-dlq-original-partition',
-  originalOffset: 'x-dlq-original-offset',
-  consumer: 'x-dlq-consumer',
-  attempts: 'x-dlq-attempts',
-} as const;
 
 /**
  * Runs a Kafka message handler exactly once per event id:
@@ -63,12 +53,14 @@ export class InboxConsumerService {
       for (let attempt = 1; ; attempt += 1) {
         try {
           const outcome = await this.dataSource.transaction(async (manager) => {
-            const recorded = await manager.query(
+            const [recorded] = await manager.query(
               `INSERT INTO "${this.options.schema}".inbox_event (consumer, event_id, topic, kafka_partition, kafka_offset, correlation_id)
-               VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
+               VALUES ($1, $2, $3, $4, $5, $6)
+               ON CONFLICT (consumer, event_id) DO UPDATE SET redeliveries = inbox_event.redeliveries + 1
+               RETURNING (xmax = 0) AS first_delivery`,
               [this.options.serviceName, event.eventId, context.getTopic(), context.getPartition(), message.offset, event.correlationId],
             );
-            if (recorded.length === 0) return 'duplicate' as const;
+            if (!recorded.first_delivery) return 'duplicate' as const;
             await handle(event, manager);
             return 'processed' as const;
           });
@@ -115,7 +107,7 @@ export class InboxConsumerService {
     return { ok: true, event: result.data as EventEnvelope<z.infer<TPayload>> };
   }
 
-  private async deadLetter(context: KafkaContext, raw: Buffer | null, reason: string, detail: string, attempts: number): Promise<void> {
+  private async deadLetter(context: KafkaContext, raw: Buffer | null, reason: DeadLetterReason, detail: string, attempts: number): Promise<void> {
     const message = context.getMessage();
     const topic = context.getTopic();
     const producer = await this.kafka.producer();

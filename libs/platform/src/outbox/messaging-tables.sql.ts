@@ -24,6 +24,8 @@ export function messagingTablesUp(schema: string): string[] {
        kafka_partition integer     NOT NULL,
        kafka_offset    bigint      NOT NULL,
        correlation_id  text        NOT NULL,
+       -- how many times the event arrived again after it was applied (each time it changed nothing)
+       redeliveries    integer     NOT NULL DEFAULT 0,
        processed_at    timestamptz NOT NULL DEFAULT now(),
        PRIMARY KEY (consumer, event_id)
      )`,
