@@ -8,22 +8,21 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 describe('correlation id through BullMQ', () => {
   const queueName = `job-context-spec-${process.pid}-${Date.now()}`;
-  const connection = new IORedis(redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue(queueName, { connection });
-  const events = new QueueEvents(queueName, { connection: new IORedis(redisUrl, { maxRetriesPerRequest: null }) });
+  // BullMQ never closes connections it is handed, so the test owns and closes them.
+  const connections = [0, 1, 2].map(() => new IORedis(redisUrl, { maxRetriesPerRequest: null }));
+  const queue = new Queue(queueName, { connection: connections[0] });
+  const events = new QueueEvents(queueName, { connection: connections[1] });
 
   afterAll(async () => {
     await queue.obliterate({ force: true });
     await Promise.all([queue.close(), events.close()]);
-    await connection.quit();
+    await Promise.all(connections.map((connection) => connection.quit()));
   });
 
   it('reaches the worker and is the context while the job runs', async () => {
-    const worker = new Worker<TracedJobData>(
-      queueName,
-      (job) => runInJobContext(job, async () => RequestContext.current()?.correlationId),
-      { connection: new IORedis(redisUrl, { maxRetriesPerRequest: null }) },
-    );
+    const worker = new Worker<TracedJobData>(queueName, (job) => runInJobContext(job, async () => RequestContext.current()?.correlationId), {
+      connection: connections[2],
+    });
     try {
       await events.waitUntilReady();
       const job = await RequestContext.run({ correlationId: 'corr-tet-2026' }, () => queue.add('notice', traced({ beneficiaryId: 'b-1' })));
