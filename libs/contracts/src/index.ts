@@ -5,3 +5,5 @@ export * from './values/bank';
 export * from './values/cccd';
 export * from './values/money';
 export * from './values/province-codes';
+export * from './values/vietnamese-name';
+export * from './values/communes-2025';
