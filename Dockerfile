@@ -16,7 +16,7 @@ FROM --platform=${BUILD_PLATFORM} node:24-bookworm-slim AS build
 ENV SCARF_ANALYTICS=false
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm install --no-audit --no-fund
 COPY nest-cli.json tsconfig.json ./
 COPY libs ./libs
 COPY apps ./apps
@@ -27,7 +27,7 @@ FROM node:24-bookworm-slim AS prod-deps
 ENV SCARF_ANALYTICS=false
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # ---------- runtime ----------
 FROM node:24-bookworm-slim AS runtime

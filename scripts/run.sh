@@ -17,7 +17,7 @@ export JWT_SECRET="${JWT_SECRET:-dev-only-secret-change-me-in-production-0001}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
 export KAFKA_KEEP_DATA="${KAFKA_KEEP_DATA:-1}"
 
-[[ -d node_modules ]] || npm ci --no-audit --no-fund
+[[ -d node_modules ]] || npm install --no-audit --no-fund
 NODE="$ROOT/node_modules/.bin/node"
 
 started_infra="$(bash scripts/infra.sh down-list | xargs)"

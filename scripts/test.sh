@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-[[ -d node_modules ]] || npm ci --no-audit --no-fund
+[[ -d node_modules ]] || npm install --no-audit --no-fund
 
 started="$(bash scripts/infra.sh down-list | xargs)"
 cleanup() { [[ -z "$started" ]] || bash scripts/infra.sh down $started; }
