@@ -1,4 +1,4 @@
-import { beneficiaryRegisteredV1 } from '@app/contracts';
+import { EVENT_CATALOGUE } from '@app/contracts';
 import { PlatformModule } from '@app/platform';
 import { DynamicModule, Module } from '@nestjs/common';
 import { BeneficiariesModule } from './beneficiaries/beneficiaries.module';
@@ -17,7 +17,8 @@ export class BeneficiaryAppModule {
           config,
           entities: BENEFICIARY_ENTITIES,
           migrations: BENEFICIARY_MIGRATIONS,
-          topics: [beneficiaryRegisteredV1.topic],
+          // Every event this context publishes: the registry's events all start with 'beneficiary.'.
+          topics: EVENT_CATALOGUE.filter((definition) => definition.topic.startsWith('beneficiary.')).map((definition) => definition.topic),
         }),
         BeneficiariesModule,
       ],

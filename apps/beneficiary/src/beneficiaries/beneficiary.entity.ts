@@ -32,6 +32,13 @@ export class BeneficiaryEntity {
   @Column('char', { length: 3, nullable: true })
   legacyDistrictCode: string | null;
 
+  @Column('text', { nullable: true })
+  householdCode: string | null;
+
+  /** Folded name computed by the database (see the migration); read-only here. */
+  @Column({ type: 'text', insert: false, update: false })
+  nameKey: string;
+
   @Column('text')
   programmeCode: string;
 
@@ -41,6 +48,16 @@ export class BeneficiaryEntity {
   /** Current status; the history of how it got here is in beneficiary_status_change. */
   @Column('text')
   status: BeneficiaryStatus;
+
+  @Column('text', { nullable: true })
+  ceaseReason: 'DECEASED' | 'INELIGIBLE' | 'MOVED' | 'DUPLICATE' | null;
+
+  @Column('date', { nullable: true })
+  ceasedEffectiveDate: string | null;
+
+  /** First day of the month after the cease took effect: no entitlement from this date. */
+  @Column('date', { nullable: true })
+  paymentsStopFrom: string | null;
 
   @Column('text')
   registeredBy: string;

@@ -1,11 +1,19 @@
+import { beneficiaryCeasedV1, beneficiaryReinstatedV1, beneficiarySuspendedV1, beneficiaryVerifiedV1 } from './beneficiary/beneficiary-lifecycle.v1';
 import { beneficiaryRegisteredV1 } from './beneficiary/beneficiary-registered.v1';
 import type { EventDefinition } from './event-definition';
 
 export * from './event-definition';
+export * from './beneficiary/beneficiary-lifecycle.v1';
 export * from './beneficiary/beneficiary-registered.v1';
 
 /** Every event AnSinh publishes, by topic. The single source for topic creation and the exported schemas. */
-export const EVENT_CATALOGUE: readonly EventDefinition[] = [beneficiaryRegisteredV1];
+export const EVENT_CATALOGUE: readonly EventDefinition[] = [
+  beneficiaryRegisteredV1,
+  beneficiaryVerifiedV1,
+  beneficiarySuspendedV1,
+  beneficiaryReinstatedV1,
+  beneficiaryCeasedV1,
+];
 
 export const TOPICS = Object.freeze(
   Object.fromEntries(EVENT_CATALOGUE.map((definition) => [definition.topic, definition.topic])),

@@ -43,6 +43,11 @@ export class RegisterBeneficiaryDto {
   @Matches(/^\d{3}$/, { message: 'Mã huyện (cũ) phải gồm 3 chữ số.' })
   legacyDistrictCode?: string;
 
+  @ApiPropertyOptional({ example: 'HT-18073-00125', description: 'Mã hộ gia đình theo danh sách của xã' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'Mã hộ chỉ gồm chữ, số, gạch ngang, gạch dưới (1–40 ký tự).' })
+  householdCode?: string;
+
   @ApiProperty({ example: 'TC_XH', description: 'Mã chương trình (trợ cấp xã hội, người có công, …)' })
   @Matches(/^[A-Z0-9_]{2,40}$/, { message: 'Mã chương trình chỉ gồm chữ in hoa, chữ số và dấu gạch dưới (2–40 ký tự).' })
   programmeCode: string;
