@@ -38,7 +38,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: ['@nestjs/*', 'typeorm', 'typeorm/*', '@app/platform', '@app/platform/*'] }] },
   },
   {
-    files: ['**/config/*.config.ts', 'libs/platform/src/config/**/*.ts', '**/*.spec.ts', '**/*.cli.ts', 'test/**/*.ts', 'apps/*/test/**/*.ts', 'scripts/**/*.ts', 'jest.config.js'],
+    files: ['stand-ins/**/main.ts', '**/config/*.config.ts', 'libs/platform/src/config/**/*.ts', '**/*.spec.ts', '**/*.cli.ts', 'test/**/*.ts', 'apps/*/test/**/*.ts', 'scripts/**/*.ts', 'jest.config.js'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

@@ -43,6 +43,11 @@ if [[ "$(psql "$admin_url" -Atc "SELECT 1 FROM pg_database WHERE datname = '$dat
 fi
 for service in beneficiary payment notification; do "$NODE" "dist/apps/$service/apps/$service/src/migrate.js"; done
 
+# Stand-ins of external parties first: the services call them as soon as they start.
+PORT=4020 REGISTRY_SEED_FILE="$ROOT/scripts/demo/beneficiaries.json" \
+  "$NODE" dist/stand-ins/population-registry/stand-ins/population-registry/src/main.js >"$RUN_DIR/population-registry.log" 2>&1 &
+service_pids+=("$!")
+
 declare -A ports=([beneficiary]=3001 [payment]=3002 [notification]=3003)
 for service in beneficiary payment notification; do
   PORT="${ports[$service]}" "$NODE" "dist/apps/$service/apps/$service/src/main.js" >"$RUN_DIR/$service.log" 2>&1 &
@@ -67,6 +72,7 @@ AnSinh is running.
   beneficiary   http://127.0.0.1:3001   docs http://127.0.0.1:3001/docs   health http://127.0.0.1:3001/health
   payment       http://127.0.0.1:3002   docs http://127.0.0.1:3002/docs   health http://127.0.0.1:3002/health
   notification  http://127.0.0.1:3003   docs http://127.0.0.1:3003/docs   health http://127.0.0.1:3003/health
+  population registry (stand-in)  http://127.0.0.1:4020   e.g. POST /citizens/<cccd>/death {"dateOfDeath":"2026-11-20"}
   kafka         127.0.0.1:9092          postgres $DATABASE_URL          redis $REDIS_URL
   logs          $RUN_DIR/<service>.log
 

@@ -65,8 +65,11 @@ function kafkaEnvName(property: string): string {
 }
 
 describe('docker-compose.yml', () => {
-  it('names exactly the infrastructure, the migrations and the three services', () => {
-    expect(Object.keys(services).sort()).toEqual(['beneficiary', 'kafka', 'migrate', 'notification', 'payment', 'postgres', 'redis']);
+  it('names exactly the infrastructure, the migrations, the three services and the stand-ins of external parties', () => {
+    expect(Object.keys(services).sort()).toEqual(['beneficiary', 'kafka', 'migrate', 'notification', 'payment', 'population-registry', 'postgres', 'redis']);
+    expect(services['population-registry'].command).toEqual(['node', 'dist/stand-ins/population-registry/stand-ins/population-registry/src/main.js']);
+    expect(fs.existsSync(path.join(ROOT, 'dist/stand-ins/population-registry/stand-ins/population-registry/src/main.js'))).toBe(true);
+    expect(environmentOf(services.beneficiary).POPULATION_REGISTRY_URL).toBe('http://population-registry:4020');
     // Merge keys must have been resolved, or an app would silently lack its shared environment.
     expect(JSON.stringify(compose)).not.toContain('"<<"');
   });

@@ -4,6 +4,14 @@ import { TEST_ENV, waitFor } from './test-environment';
 
 const ROOT = path.resolve(__dirname, '../..');
 
+const ENTRY_POINTS = {
+  beneficiary: 'dist/apps/beneficiary/apps/beneficiary/src/main.js',
+  payment: 'dist/apps/payment/apps/payment/src/main.js',
+  notification: 'dist/apps/notification/apps/notification/src/main.js',
+  'population-registry-stand-in': 'dist/stand-ins/population-registry/stand-ins/population-registry/src/main.js',
+} as const;
+export type ServiceName = keyof typeof ENTRY_POINTS;
+
 /** A service running as a real process from its build output, as it runs in production. */
 export class ServiceProcess {
   private exit?: Promise<number | null>;
@@ -19,8 +27,8 @@ export class ServiceProcess {
     child.stderr?.on('data', (chunk) => (this.output += chunk));
   }
 
-  static spawn(name: 'beneficiary' | 'payment' | 'notification', port: number, env: Record<string, string> = {}): ServiceProcess {
-    const entry = path.join(ROOT, `dist/apps/${name}/apps/${name}/src/main.js`);
+  static spawn(name: ServiceName, port: number, env: Record<string, string> = {}): ServiceProcess {
+    const entry = path.join(ROOT, ENTRY_POINTS[name]);
     const child = spawn(process.execPath, [entry], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...TEST_ENV, PORT: String(port), HTTP_HOST: '127.0.0.1', ...env },
@@ -30,13 +38,15 @@ export class ServiceProcess {
   }
 
   /** Starts a service and resolves once its readiness check (PostgreSQL, Redis, Kafka) is green. */
-  static async start(name: 'beneficiary' | 'payment' | 'notification', port: number, env: Record<string, string> = {}): Promise<ServiceProcess> {
+  static async start(name: ServiceName, port: number, env: Record<string, string> = {}): Promise<ServiceProcess> {
     const service = ServiceProcess.spawn(name, port, env);
+    // Stand-ins of external parties have no readiness endpoint of ours; any HTTP answer means up.
+    const readiness = name.endsWith('-stand-in') ? '/' : '/health';
     await waitFor(
       async () => {
         if (service.child.exitCode !== null) throw new Error(`${name} exited with ${service.child.exitCode}:\n${service.output}`);
-        const response = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
-        return response?.status === 200;
+        const response = await fetch(`http://127.0.0.1:${port}${readiness}`).catch(() => undefined);
+        return readiness === '/' ? response !== undefined : response?.status === 200;
       },
       `${name} to become healthy`,
       60_000,

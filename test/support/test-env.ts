@@ -10,6 +10,11 @@ export const TEST_ENV = {
   OUTBOX_POLL_INTERVAL_MS: '20',
   KAFKA_CONSUMER_MAX_ATTEMPTS: '2',
   KAFKA_SESSION_TIMEOUT_MS: '6000',
+  // concurrent test runs on one machine share Redis; each test database gets its own queues
+  QUEUE_PREFIX: `test-${process.env.ANSINH_TEST_DATABASE ?? 'ansinh_test'}`,
+  IDENTITY_SWEEP_INTERVAL_MS: '300',
+  DEATH_FEED_INTERVAL_MS: '300',
+  POPULATION_REGISTRY_URL: 'http://127.0.0.1:4120',
 } as const;
 
 export const ADMIN_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -2,6 +2,7 @@ import { EVENT_CATALOGUE } from '@app/contracts';
 import { PlatformModule } from '@app/platform';
 import { DynamicModule, Module } from '@nestjs/common';
 import { BeneficiariesModule } from './beneficiaries/beneficiaries.module';
+import { IdentityModule } from './identity/identity.module';
 import type { BeneficiaryConfig } from './config/beneficiary.config';
 import { BENEFICIARY_ENTITIES, BENEFICIARY_MIGRATIONS, BENEFICIARY_SCHEMA } from './database/beneficiary-database';
 
@@ -21,6 +22,7 @@ export class BeneficiaryAppModule {
           topics: EVENT_CATALOGUE.filter((definition) => definition.topic.startsWith('beneficiary.')).map((definition) => definition.topic),
         }),
         BeneficiariesModule,
+        IdentityModule,
       ],
     };
   }

@@ -1,3 +1,4 @@
+import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -66,6 +67,8 @@ export class PlatformModule implements NestModule {
         ),
         JwtModule.register({ secret: config.JWT_SECRET, signOptions: { algorithm: 'HS256' } }),
         TerminusModule.forRoot({ gracefulShutdownTimeoutMs: 0 }),
+        // Queues of every app share the service's Redis connection; workers duplicate it for blocking reads.
+        BullModule.forRootAsync({ inject: [RedisService], useFactory: (redis: RedisService) => ({ connection: redis.client, prefix: config.QUEUE_PREFIX }) }),
       ],
       controllers: [HealthController, MetricsController],
       providers: [
