@@ -1,4 +1,4 @@
-import { beneficiaryRegisteredV1 } from '@app/contracts';
+import { beneficiaryCeasedV1, beneficiaryRegisteredV1, beneficiaryReinstatedV1, beneficiarySuspendedV1, beneficiaryVerifiedV1 } from '@app/contracts';
 import { PlatformModule } from '@app/platform';
 import { DynamicModule, Module } from '@nestjs/common';
 import type { PaymentConfig } from './config/payment.config';
@@ -17,7 +17,7 @@ export class PaymentAppModule {
           config,
           entities: PAYMENT_ENTITIES,
           migrations: PAYMENT_MIGRATIONS,
-          topics: [beneficiaryRegisteredV1.topic],
+          topics: [beneficiaryRegisteredV1, beneficiaryVerifiedV1, beneficiarySuspendedV1, beneficiaryReinstatedV1, beneficiaryCeasedV1].map((definition) => definition.topic),
         }),
         PayeesModule,
       ],

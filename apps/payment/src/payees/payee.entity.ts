@@ -33,6 +33,16 @@ export class PayeeEntity {
   @Column('timestamptz')
   registeredAt: Date;
 
+  @Column('text', { nullable: true })
+  ceaseReason: string | null;
+
+  /** No entitlement for any month starting on or after this date. */
+  @Column('date', { nullable: true })
+  paymentsStopFrom: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  statusChangedAt: Date | null;
+
   /** The event this row was last changed by: the trail from a payment back to the registry. */
   @Column('uuid')
   sourceEventId: string;
