@@ -4,6 +4,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { PaymentConfig } from './config/payment.config';
 import { PAYMENT_ENTITIES, PAYMENT_MIGRATIONS, PAYMENT_SCHEMA } from './database/payment-database';
 import { PayeesModule } from './payees/payees.module';
+import { PayoutCyclesModule } from './cycles/payout-cycles.module';
 
 @Module({})
 export class PaymentAppModule {
@@ -20,6 +21,7 @@ export class PaymentAppModule {
           topics: [beneficiaryRegisteredV1, beneficiaryVerifiedV1, beneficiarySuspendedV1, beneficiaryReinstatedV1, beneficiaryCeasedV1].map((definition) => definition.topic),
         }),
         PayeesModule,
+        PayoutCyclesModule,
       ],
     };
   }

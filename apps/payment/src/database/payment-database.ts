@@ -1,7 +1,8 @@
 import { PayeeEntity } from '../payees/payee.entity';
 import { CreatePayees1763884800000 } from './migrations/1763884800000-CreatePayees';
 import { TrackPayeeLifecycle1763884900000 } from './migrations/1763884900000-TrackPayeeLifecycle';
+import { CreateCyclesAndEntitlements1763885000000 } from './migrations/1763885000000-CreateCyclesAndEntitlements';
 
 export const PAYMENT_SCHEMA = 'payment';
 export const PAYMENT_ENTITIES = [PayeeEntity];
-export const PAYMENT_MIGRATIONS = [CreatePayees1763884800000, TrackPayeeLifecycle1763884900000];
+export const PAYMENT_MIGRATIONS = [CreatePayees1763884800000, TrackPayeeLifecycle1763884900000, CreateCyclesAndEntitlements1763885000000];

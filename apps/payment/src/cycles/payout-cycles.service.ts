@@ -1,0 +1,179 @@
+import { coversArea, DomainError, type Principal } from '@app/platform';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { monthlyAllowance, type RuleTables } from '../entitlements/allowance-rules';
+import type { CreateCycleDto } from './dto/create-cycle.dto';
+
+const PAGE = 5_000;
+type ExclusionReason = 'NOT_VERIFIED' | 'SUSPENDED' | 'CEASED' | 'NO_RULE' | 'ALREADY_ENTITLED';
+
+interface PayeeRow {
+  beneficiary_id: string;
+  category_code: string;
+  province_code: string;
+  commune_code: string;
+  status: string;
+  payments_stop_from: string | null;
+}
+
+export interface CycleView {
+  id: string;
+  programmeCode: string;
+  provinceCode: string;
+  communeCode: string | null;
+  period: string;
+  entitledCount: number;
+  entitledDong: string;
+  excludedCount: number;
+  exclusions: Partial<Record<ExclusionReason, number>>;
+  createdBy: string;
+  createdAt: string;
+}
+
+/** Why a payee gets nothing this month, or null when the payee is entitled. */
+export function exclusionOf(payee: Pick<PayeeRow, 'status' | 'payments_stop_from'>, firstDayOfPeriod: string): ExclusionReason | null {
+  // A beneficiary ceased during a month is still paid that month: payment stops from the next one.
+  if (payee.payments_stop_from && payee.payments_stop_from <= firstDayOfPeriod) return 'CEASED';
+  if (payee.status === 'ceased') return payee.payments_stop_from ? null : 'CEASED';
+  if (payee.status === 'suspended') return 'SUSPENDED';
+  if (payee.status !== 'active') return 'NOT_VERIFIED';
+  return null;
+}
+
+@Injectable()
+export class PayoutCyclesService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Creates the month's cycle for a programme and area and its entitlements, in one transaction.
+   * Running it again returns the same cycle; an entitlement already created for the same person,
+   * programme and month (by an overlapping cycle) is never created twice — the database refuses it.
+   */
+  async generate(input: CreateCycleDto, principal: Principal): Promise<{ created: boolean; cycle: CycleView }> {
+    if (!coversArea(principal, input)) throw new DomainError('AUTH.OUT_OF_AREA', 'Địa bàn ngoài phạm vi quản lý của bạn.', 'forbidden');
+    const actor = `${principal.role}:${principal.sub}`;
+    const created = await this.dataSource.transaction(async (manager) => {
+      const cycleId = uuidv7();
+      const inserted = await manager.query(
+        `INSERT INTO payment.payout_cycle (id, programme_code, province_code, commune_code, period, status, entitled_count, entitled_dong, excluded_count, created_by)
+         VALUES ($1, $2, $3, $4, $5, 'generated', 0, 0, 0, $6) ON CONFLICT DO NOTHING RETURNING id`,
+        [cycleId, input.programmeCode, input.provinceCode, input.communeCode ?? null, input.period, actor],
+      );
+      if (inserted.length === 0) return false;
+      await this.fill(manager, cycleId, input);
+      return true;
+    });
+    const [row] = await this.dataSource.query(
+      `SELECT id FROM payment.payout_cycle WHERE programme_code = $1 AND province_code = $2 AND coalesce(commune_code, '-----') = coalesce($3, '-----') AND period = $4`,
+      [input.programmeCode, input.provinceCode, input.communeCode ?? null, input.period],
+    );
+    return { created, cycle: await this.view(row.id) };
+  }
+
+  async get(id: string, principal: Principal): Promise<CycleView> {
+    const cycle = await this.view(id);
+    if (!coversArea(principal, { provinceCode: cycle.provinceCode, communeCode: cycle.communeCode })) {
+      throw new DomainError('AUTH.OUT_OF_AREA', 'Kỳ chi thuộc địa bàn ngoài phạm vi quản lý của bạn.', 'forbidden');
+    }
+    return cycle;
+  }
+
+  private async fill(manager: EntityManager, cycleId: string, input: CreateCycleDto): Promise<void> {
+    const tables = await this.ruleTables(manager, input.programmeCode);
+    const firstDay = `${input.period}-01`;
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const payees: PayeeRow[] = await manager.query(
+        `SELECT beneficiary_id, category_code, province_code, commune_code, status, payments_stop_from::text
+           FROM payment.payee
+          WHERE programme_code = $1 AND province_code = $2 AND ($3::text IS NULL OR commune_code = $3) AND beneficiary_id > $4
+          ORDER BY beneficiary_id LIMIT ${PAGE}`,
+        [input.programmeCode, input.provinceCode, input.communeCode ?? null, after],
+      );
+      if (payees.length === 0) break;
+      after = payees[payees.length - 1].beneficiary_id;
+
+      const exclusions: Array<[string, ExclusionReason]> = [];
+      const rows: unknown[][] = [];
+      for (const payee of payees) {
+        const excluded = exclusionOf(payee, firstDay);
+        if (excluded) {
+          exclusions.push([payee.beneficiary_id, excluded]);
+          continue;
+        }
+        const allowance = monthlyAllowance(tables, input.programmeCode, payee.province_code, payee.category_code, input.period);
+        if (!allowance.ok) {
+          exclusions.push([payee.beneficiary_id, 'NO_RULE']);
+          continue;
+        }
+        rows.push([uuidv7(), payee.beneficiary_id, allowance.amountDong.toString(), allowance.levelDong.toString(), allowance.coefficientMilli, payee.province_code, payee.commune_code]);
+      }
+      if (rows.length > 0) {
+        const placed: Array<{ beneficiary_id: string }> = await manager.query(
+          `INSERT INTO payment.entitlement (id, cycle_id, beneficiary_id, programme_code, period, kind, amount_dong, level_dong, coefficient_milli, province_code, commune_code, status)
+           SELECT r.id, $1, r.beneficiary_id, $2, $3, 'monthly', r.amount_dong, r.level_dong, r.coefficient_milli, r.province_code, r.commune_code, 'awaiting_approval'
+             FROM unnest($4::uuid[], $5::uuid[], $6::bigint[], $7::bigint[], $8::int[], $9::text[], $10::text[])
+                  AS r(id, beneficiary_id, amount_dong, level_dong, coefficient_milli, province_code, commune_code)
+           ON CONFLICT ON CONSTRAINT entitlement_once_per_month DO NOTHING
+           RETURNING beneficiary_id`,
+          [cycleId, input.programmeCode, input.period, ...[0, 1, 2, 3, 4, 5, 6].map((column) => rows.map((row) => row[column]))],
+        );
+        const placedIds = new Set(placed.map((row) => row.beneficiary_id));
+        for (const row of rows) if (!placedIds.has(row[1] as string)) exclusions.push([row[1] as string, 'ALREADY_ENTITLED']);
+      }
+      if (exclusions.length > 0) {
+        await manager.query(
+          `INSERT INTO payment.cycle_exclusion (cycle_id, beneficiary_id, reason_code) SELECT $1, * FROM unnest($2::uuid[], $3::text[])`,
+          [cycleId, exclusions.map(([id]) => id), exclusions.map(([, reason]) => reason)],
+        );
+      }
+    }
+    await manager.query(
+      `UPDATE payment.payout_cycle c SET
+          entitled_count = (SELECT count(*) FROM payment.entitlement WHERE cycle_id = c.id),
+          entitled_dong = (SELECT coalesce(sum(amount_dong), 0) FROM payment.entitlement WHERE cycle_id = c.id),
+          excluded_count = (SELECT count(*) FROM payment.cycle_exclusion WHERE cycle_id = c.id)
+        WHERE c.id = $1`,
+      [cycleId],
+    );
+  }
+
+  private async ruleTables(manager: EntityManager, programmeCode: string): Promise<RuleTables> {
+    const levels: Array<{ province_code: string | null; effective_from: string; amount_dong: string }> = await manager.query(
+      `SELECT province_code, effective_from::text, amount_dong::text FROM payment.allowance_standard_level WHERE programme_code = $1`,
+      [programmeCode],
+    );
+    const coefficients: Array<{ category_code: string; effective_from: string; coefficient_milli: number }> = await manager.query(
+      `SELECT category_code, effective_from::text, coefficient_milli FROM payment.allowance_coefficient WHERE programme_code = $1`,
+      [programmeCode],
+    );
+    return {
+      levels: levels.map((row) => ({ programmeCode, provinceCode: row.province_code, effectiveFrom: row.effective_from, amountDong: BigInt(row.amount_dong) })),
+      coefficients: coefficients.map((row) => ({ programmeCode, categoryCode: row.category_code, effectiveFrom: row.effective_from, coefficientMilli: row.coefficient_milli })),
+    };
+  }
+
+  private async view(id: string): Promise<CycleView> {
+    const [cycle] = await this.dataSource.query(`SELECT * FROM payment.payout_cycle WHERE id = $1`, [id]);
+    if (!cycle) throw new DomainError('PAYMENT.CYCLE_NOT_FOUND', 'Không tìm thấy kỳ chi.', 'not_found');
+    const reasons: Array<{ reason_code: ExclusionReason; count: number }> = await this.dataSource.query(
+      `SELECT reason_code, count(*)::int AS count FROM payment.cycle_exclusion WHERE cycle_id = $1 GROUP BY reason_code ORDER BY reason_code`,
+      [id],
+    );
+    return {
+      id: cycle.id,
+      programmeCode: cycle.programme_code,
+      provinceCode: cycle.province_code,
+      communeCode: cycle.commune_code,
+      period: cycle.period,
+      entitledCount: cycle.entitled_count,
+      entitledDong: String(cycle.entitled_dong),
+      excludedCount: cycle.excluded_count,
+      exclusions: Object.fromEntries(reasons.map((row) => [row.reason_code, row.count])),
+      createdBy: cycle.created_by,
+      createdAt: cycle.created_at.toISOString(),
+    };
+  }
+}
