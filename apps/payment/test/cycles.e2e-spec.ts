@@ -133,4 +133,32 @@ describe('payout cycles (real PostgreSQL)', () => {
     const outside = await request(app.getHttpServer()).get(`/cycles/${created.body.id}`).set('authorization', `Bearer ${tokenFor(PRINCIPALS.haNoiOfficer)}`).expect(403);
     expect(outside.body.code).toBe('AUTH.OUT_OF_AREA');
   });
+
+  // Last in the suite: it tampers with the trail (as a database superuser could) and then repairs it.
+  it('keeps a hash-chained trail of cycles that detects an edited or a deleted entry', async () => {
+    const auditor = `Bearer ${tokenFor(PRINCIPALS.nationalAuditor)}`;
+    const intact = await request(app.getHttpServer()).get('/audit/verify').set('authorization', auditor).expect(200);
+    expect(intact.body).toMatchObject({ intact: true });
+    expect(intact.body.entries).toBeGreaterThanOrEqual(4);
+    const [first] = await db.query(`SELECT canonical FROM payment.audit_entry WHERE seq = 1`);
+    expect(JSON.parse(first.canonical).details).toMatchObject({ programmeCode: 'CYCLE_A', entitledCount: 3, entitledDong: '1750000', excludedCount: 4 });
+    await request(app.getHttpServer()).get('/audit/verify').set('authorization', officer).expect(403);
+    await expect(db.query(`UPDATE payment.audit_entry SET actor = 'someone else' WHERE seq = 2`)).rejects.toThrow(/append-only/);
+
+    const [original] = await db.query(`SELECT * FROM payment.audit_entry WHERE seq = 2`);
+    await db.query(`ALTER TABLE payment.audit_entry DISABLE TRIGGER audit_entry_append_only`);
+    try {
+      await db.query(`UPDATE payment.audit_entry SET canonical = replace(canonical, '"entitledCount":', '"entitledCount":1') WHERE seq = 2`);
+      expect((await request(app.getHttpServer()).get('/audit/verify').set('authorization', auditor).expect(200)).body).toEqual({ intact: false, entries: 1, brokenAt: 2, problem: 'HASH_MISMATCH' });
+      await db.query(`DELETE FROM payment.audit_entry WHERE seq = 2`);
+      expect((await request(app.getHttpServer()).get('/audit/verify').set('authorization', auditor).expect(200)).body).toEqual({ intact: false, entries: 1, brokenAt: 2, problem: 'GAP' });
+      await db.query(
+        `INSERT INTO payment.audit_entry SELECT * FROM json_populate_record(NULL::payment.audit_entry, $1::json)`,
+        [JSON.stringify(original)],
+      );
+    } finally {
+      await db.query(`ALTER TABLE payment.audit_entry ENABLE TRIGGER audit_entry_append_only`);
+    }
+    expect((await request(app.getHttpServer()).get('/audit/verify').set('authorization', auditor).expect(200)).body).toMatchObject({ intact: true });
+  });
 });

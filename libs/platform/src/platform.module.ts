@@ -4,6 +4,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditTrailService } from './audit/audit-trail.service';
 import { AuthGuard } from './auth/auth.guard';
 import { SERVICE_CONFIG, type PlatformConfig } from './config/platform-config';
 import { CorrelationMiddleware } from './context/correlation.middleware';
@@ -78,11 +79,12 @@ export class PlatformModule implements NestModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         KafkaService,
+        AuditTrailService,
         OutboxService,
         InboxConsumerService,
         ...(options.relayOutbox === false ? [] : [OutboxRelayService]),
       ],
-      exports: [SERVICE_CONFIG, MESSAGING_OPTIONS, RedisService, KafkaService, OutboxService, InboxConsumerService, JwtModule],
+      exports: [AuditTrailService, SERVICE_CONFIG, MESSAGING_OPTIONS, RedisService, KafkaService, OutboxService, InboxConsumerService, JwtModule],
     };
   }
 

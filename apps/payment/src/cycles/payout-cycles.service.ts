@@ -1,4 +1,4 @@
-import { coversArea, DomainError, type Principal } from '@app/platform';
+import { AuditTrailService, coversArea, DomainError, type Principal } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -44,7 +44,10 @@ export function exclusionOf(payee: Pick<PayeeRow, 'status' | 'payments_stop_from
 
 @Injectable()
 export class PayoutCyclesService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditTrailService,
+  ) {}
 
   /**
    * Creates the month's cycle for a programme and area and its entitlements, in one transaction.
@@ -62,7 +65,8 @@ export class PayoutCyclesService {
         [cycleId, input.programmeCode, input.provinceCode, input.communeCode ?? null, input.period, actor],
       );
       if (inserted.length === 0) return false;
-      await this.fill(manager, cycleId, input);
+      const totals = await this.fill(manager, cycleId, input);
+      await this.audit.append(manager, { actor, action: 'CYCLE_GENERATED', entityType: 'payout_cycle', entityId: cycleId, details: { ...input, ...totals } });
       return true;
     });
     const [row] = await this.dataSource.query(
@@ -80,7 +84,7 @@ export class PayoutCyclesService {
     return cycle;
   }
 
-  private async fill(manager: EntityManager, cycleId: string, input: CreateCycleDto): Promise<void> {
+  private async fill(manager: EntityManager, cycleId: string, input: CreateCycleDto): Promise<{ entitledCount: number; entitledDong: string; excludedCount: number }> {
     const tables = await this.ruleTables(manager, input.programmeCode);
     const firstDay = `${input.period}-01`;
     let after = '00000000-0000-0000-0000-000000000000';
@@ -138,6 +142,8 @@ export class PayoutCyclesService {
         WHERE c.id = $1`,
       [cycleId],
     );
+    const [totals] = await manager.query(`SELECT entitled_count, entitled_dong::text, excluded_count FROM payment.payout_cycle WHERE id = $1`, [cycleId]);
+    return { entitledCount: totals.entitled_count, entitledDong: totals.entitled_dong, excludedCount: totals.excluded_count };
   }
 
   private async ruleTables(manager: EntityManager, programmeCode: string): Promise<RuleTables> {
