@@ -2,6 +2,7 @@ export * from './envelope';
 export * from './events';
 export * from './values/admin-unit';
 export * from './values/bank';
+export * from './values/banks';
 export * from './values/cccd';
 export * from './values/money';
 export * from './values/province-codes';

@@ -1,10 +1,19 @@
 import { beneficiaryCeasedV1, beneficiaryReinstatedV1, beneficiarySuspendedV1, beneficiaryVerifiedV1 } from './beneficiary/beneficiary-lifecycle.v1';
+import { accountChangedV1 } from './beneficiary/account-changed.v1';
+import { accountLinkedV1 } from './beneficiary/account-linked.v1';
+import { accountRejectedV1 } from './beneficiary/account-rejected.v1';
+import { accountVerifiedV1 } from './beneficiary/account-verified.v1';
 import { beneficiaryRegisteredV1 } from './beneficiary/beneficiary-registered.v1';
 import type { EventDefinition } from './event-definition';
 
 export * from './event-definition';
 export * from './beneficiary/beneficiary-lifecycle.v1';
 export * from './beneficiary/beneficiary-registered.v1';
+export * from './beneficiary/account-changed.v1';
+export * from './beneficiary/account-linked.v1';
+export * from './beneficiary/account-rejected.v1';
+export * from './beneficiary/account-verified.v1';
+export * from './beneficiary/payment-account';
 
 /** Every event AnSinh publishes, by topic. The single source for topic creation and the exported schemas. */
 export const EVENT_CATALOGUE: readonly EventDefinition[] = [
@@ -13,6 +22,10 @@ export const EVENT_CATALOGUE: readonly EventDefinition[] = [
   beneficiarySuspendedV1,
   beneficiaryReinstatedV1,
   beneficiaryCeasedV1,
+  accountLinkedV1,
+  accountVerifiedV1,
+  accountRejectedV1,
+  accountChangedV1,
 ];
 
 export const TOPICS = Object.freeze(
