@@ -20,6 +20,8 @@ RUN npm install --no-audit --no-fund
 COPY nest-cli.json tsconfig.json ./
 COPY libs ./libs
 COPY apps ./apps
+# `npm run build` also builds the stand-ins of external parties (bank, population registry).
+COPY stand-ins ./stand-ins
 RUN npm run build
 
 # ---------- prod-deps: runtime dependencies only ----------

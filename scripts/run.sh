@@ -14,6 +14,8 @@ export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ansinh}"
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export JWT_SECRET="${JWT_SECRET:-dev-only-secret-change-me-in-production-0001}"
+# base64 of "dev-only-account-key-never-prod!": development data only, never real account numbers
+export ACCOUNT_ENCRYPTION_KEY="${ACCOUNT_ENCRYPTION_KEY:-ZGV2LW9ubHktYWNjb3VudC1rZXktbmV2ZXItcHJvZCE=}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
 export KAFKA_KEEP_DATA="${KAFKA_KEEP_DATA:-1}"
 
@@ -47,6 +49,9 @@ for service in beneficiary payment notification; do "$NODE" "dist/apps/$service/
 PORT=4020 REGISTRY_SEED_FILE="$ROOT/scripts/demo/beneficiaries.json" \
   "$NODE" dist/stand-ins/population-registry/stand-ins/population-registry/src/main.js >"$RUN_DIR/population-registry.log" 2>&1 &
 service_pids+=("$!")
+PORT=4010 BANK_STAND_IN_SEED_FILE="$ROOT/scripts/demo/bank-accounts.json" \
+  "$NODE" dist/stand-ins/bank/stand-ins/bank/src/main.js >"$RUN_DIR/bank-stand-in.log" 2>&1 &
+service_pids+=("$!")
 
 declare -A ports=([beneficiary]=3001 [payment]=3002 [notification]=3003)
 for service in beneficiary payment notification; do
@@ -65,6 +70,7 @@ done
 token() { "$NODE" dist/apps/beneficiary/libs/platform/src/auth/mint-token.cli.js "$@"; }
 officer="$(token --role officer --sub can.bo.ha.tinh --province 42)"
 "$NODE" scripts/demo/load-demo-data.mjs http://127.0.0.1:3001 "$officer"
+"$NODE" scripts/demo/link-demo-accounts.mjs http://127.0.0.1:3001 "$officer"
 
 cat <<INFO
 
@@ -73,6 +79,7 @@ AnSinh is running.
   payment       http://127.0.0.1:3002   docs http://127.0.0.1:3002/docs   health http://127.0.0.1:3002/health
   notification  http://127.0.0.1:3003   docs http://127.0.0.1:3003/docs   health http://127.0.0.1:3003/health
   population registry (stand-in)  http://127.0.0.1:4020   e.g. POST /citizens/<cccd>/death {"dateOfDeath":"2026-11-20"}
+  bank (stand-in)                 http://127.0.0.1:4010   e.g. PUT /accounts/970436/<account> {"holderName":"NGUYEN THI DAO"}
   kafka         127.0.0.1:9092          postgres $DATABASE_URL          redis $REDIS_URL
   logs          $RUN_DIR/<service>.log
 

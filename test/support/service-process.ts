@@ -9,6 +9,7 @@ const ENTRY_POINTS = {
   payment: 'dist/apps/payment/apps/payment/src/main.js',
   notification: 'dist/apps/notification/apps/notification/src/main.js',
   'population-registry-stand-in': 'dist/stand-ins/population-registry/stand-ins/population-registry/src/main.js',
+  'bank-stand-in': 'dist/stand-ins/bank/stand-ins/bank/src/main.js',
 } as const;
 export type ServiceName = keyof typeof ENTRY_POINTS;
 

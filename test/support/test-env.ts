@@ -10,6 +10,9 @@ export const TEST_ENV = {
   OUTBOX_POLL_INTERVAL_MS: '20',
   KAFKA_CONSUMER_MAX_ATTEMPTS: '2',
   KAFKA_SESSION_TIMEOUT_MS: '6000',
+  // base64 of 'test-only-account-key-0123456789' (32 bytes): account numbers at rest in the test database
+  ACCOUNT_ENCRYPTION_KEY: 'dGVzdC1vbmx5LWFjY291bnQta2V5LTAxMjM0NTY3ODk=',
+  BANK_STAND_IN_URL: 'http://127.0.0.1:4110',
   // concurrent test runs on one machine share Redis; each test database gets its own queues
   QUEUE_PREFIX: `test-${process.env.ANSINH_TEST_DATABASE ?? 'ansinh_test'}`,
   IDENTITY_SWEEP_INTERVAL_MS: '300',
