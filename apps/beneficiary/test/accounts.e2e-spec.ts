@@ -362,6 +362,20 @@ describe('account linking (HTTP, real PostgreSQL / Kafka / Redis, stand-in bank 
       expect(changes.map((event) => (event.payload.previous as { accountId: string }).accountId)).toEqual([old.id, old.id]);
     });
 
+    it('a change whose new account the bank rejected does not open a way around the cool-off', async () => {
+      const beneficiaryId = await register({ fullName: 'Lý Thị Cúc' });
+      const old = await linkVerified(beneficiaryId, 'LY THI CUC');
+      // An account the bank does not know: rejected by the name enquiry.
+      const unknown = await link(beneficiaryId, bankLink(newAccountNumber(), { bankBin: AGRIBANK }));
+      await waitForStatus(unknown.body.id, 'rejected');
+      const next = await link(beneficiaryId, bankLink(newAccountNumber(), { bankBin: AGRIBANK }));
+      expect(next.status).toBe(201);
+      expect(next.body.replacesId).toBe(old.id);
+      expect(new Date(next.body.payableFrom).getTime()).toBeGreaterThan(Date.now() + 71 * 3_600_000);
+      const changes = await outboxOf(beneficiaryId, accountChangedV1.topic);
+      expect(changes.map((event) => (event.payload.previous as { accountId: string }).accountId)).toEqual([old.id, old.id]);
+    });
+
     it('a supervisor waives the cool-off; the officer who made the change cannot (403), nor anyone twice (409)', async () => {
       const beneficiaryId = await register({ fullName: 'Huỳnh Thị Loan' });
       const old = await linkVerified(beneficiaryId, 'HUYNH THI LOAN');

@@ -10,6 +10,7 @@ describe('planLink', () => {
     ['an account awaiting name-enquiry', { id: 'b', status: 'pending_verification', replacesId: null }, { kind: 'correction', replacesId: null, payableFrom: now }],
     ['an account in mismatch review', { id: 'b', status: 'mismatch_review', replacesId: null }, { kind: 'correction', replacesId: null, payableFrom: now }],
     ['a change still waiting (cool-off restarts)', { id: 'c', status: 'pending_verification', replacesId: 'a' }, { kind: 'change', replacesId: 'a', payableFrom: in72h }],
+    ['a change the bank rejected (still a change of the last verified account)', { id: 'c', status: 'rejected', replacesId: 'a' }, { kind: 'change', replacesId: 'a', payableFrom: in72h }],
     ['a verified change (replaces the newer verified account)', { id: 'c', status: 'verified', replacesId: 'a' }, { kind: 'change', replacesId: 'c', payableFrom: in72h }],
   ] as const)('replacing %s', (_label, current, expected) => {
     expect(planLink(current, now, 72)).toEqual(expected);

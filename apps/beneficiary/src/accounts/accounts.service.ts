@@ -2,7 +2,7 @@ import { accountChangedV1, accountLinkedV1, accountRejectedV1, accountVerifiedV1
 import { coversArea, FieldCipher, isUniqueViolation, OutboxService, SERVICE_CONFIG, type Principal } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, In, IsNull, Not, type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { BeneficiaryEntity } from '../beneficiaries/beneficiary.entity';
 import type { BeneficiaryConfig } from '../config/beneficiary.config';
@@ -57,7 +57,16 @@ export class AccountsService {
 
         const now = new Date();
         const current = active.find((account) => account.priority === input.priority) ?? null;
-        const plan = planLink(current, now, this.config.ACCOUNT_CHANGE_COOL_OFF_HOURS);
+        // A change whose new account the bank rejected leaves nothing active at the priority, but the
+        // verified account it replaced is still the reference: the next link is a change of that one
+        // (cool-off, notice), or linking a bad account first would be a way around the cool-off.
+        const rejectedChange = current
+          ? null
+          : await manager.findOne(PaymentChannelEntity, {
+              where: { beneficiaryId, priority: input.priority, status: 'rejected', replacesId: Not(IsNull()) },
+              order: { createdAt: 'DESC' },
+            });
+        const plan = planLink(current ?? rejectedChange, now, this.config.ACCOUNT_CHANGE_COOL_OFF_HOURS);
         if (current) {
           // Before the insert: the database allows one active account per priority.
           await this.transition(manager, current, 'superseded', 'REPLACED', 'superseded', actor, { replacedBy: id, plan: plan.kind });
