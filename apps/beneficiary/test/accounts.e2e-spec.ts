@@ -1,13 +1,13 @@
 import { accountChangedV1, accountLinkedV1, accountRejectedV1, accountVerifiedV1 } from '@app/contracts';
-import { configureHttp, FieldCipher, KafkaService, parseConfig, type Principal } from '@app/platform';
+import { FieldCipher, parseConfig, type Principal } from '@app/platform';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { newBeneficiary, type BeneficiaryInput } from '../../../test/support/beneficiary-factory';
 import { ServiceProcess } from '../../../test/support/service-process';
 import { TestConsumer } from '../../../test/support/test-consumer';
 import { PRINCIPALS, TEST_ENV, tokenFor, waitFor } from '../../../test/support/test-environment';
+import { startTestApp } from '../../../test/support/test-app';
 import { BeneficiaryAppModule } from '../src/app.module';
 import { beneficiaryConfigSchema } from '../src/config/beneficiary.config';
 
@@ -119,12 +119,7 @@ describe('account linking (HTTP, real PostgreSQL / Kafka / Redis, stand-in bank 
 
   beforeAll(async () => {
     bank = await ServiceProcess.start('bank-stand-in', BANK_PORT);
-    const config = parseConfig(beneficiaryConfigSchema, { ...TEST_ENV });
-    const moduleRef = await Test.createTestingModule({ imports: [BeneficiaryAppModule.forRoot(config)] }).compile();
-    app = moduleRef.createNestApplication({ bufferLogs: true });
-    configureHttp(app, { title: 'test', description: 'test' });
-    await app.get(KafkaService).ensureTopics();
-    await app.init();
+    app = await startTestApp(BeneficiaryAppModule.forRoot(parseConfig(beneficiaryConfigSchema, { ...TEST_ENV })));
     db = app.get(DataSource);
     consumer = await TestConsumer.start(ACCOUNT_TOPICS);
   });

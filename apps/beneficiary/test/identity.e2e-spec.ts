@@ -1,16 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { configureHttp, KafkaService, parseConfig } from '@app/platform';
+import { parseConfig } from '@app/platform';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import type { Queue } from 'bullmq';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { newBeneficiary, type BeneficiaryInput } from '../../../test/support/beneficiary-factory';
 import { ServiceProcess } from '../../../test/support/service-process';
 import { PRINCIPALS, TEST_ENV, tokenFor, waitFor } from '../../../test/support/test-environment';
+import { startTestApp } from '../../../test/support/test-app';
 import { BeneficiaryAppModule } from '../src/app.module';
 import { beneficiaryConfigSchema } from '../src/config/beneficiary.config';
 import { IDENTITY_QUEUE } from '../src/identity/identity-queue';
@@ -42,12 +42,7 @@ describe('identity checks against the population registry stand-in (real process
 
   beforeAll(async () => {
     registry = await ServiceProcess.start('population-registry-stand-in', REGISTRY_PORT);
-    const config = parseConfig(beneficiaryConfigSchema, { ...TEST_ENV });
-    const moduleRef = await Test.createTestingModule({ imports: [BeneficiaryAppModule.forRoot(config)] }).compile();
-    app = moduleRef.createNestApplication({ bufferLogs: true });
-    configureHttp(app, { title: 'test', description: 'test' });
-    await app.get(KafkaService).ensureTopics();
-    await app.init();
+    app = await startTestApp(BeneficiaryAppModule.forRoot(parseConfig(beneficiaryConfigSchema, { ...TEST_ENV })));
     db = app.get(DataSource);
   });
 

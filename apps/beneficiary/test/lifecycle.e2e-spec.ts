@@ -1,12 +1,12 @@
 import { beneficiaryCeasedV1, beneficiaryVerifiedV1, foldVietnamese } from '@app/contracts';
-import { configureHttp, KafkaService, parseConfig } from '@app/platform';
+import { parseConfig } from '@app/platform';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { cccdFor, newBeneficiary } from '../../../test/support/beneficiary-factory';
 import { TestConsumer } from '../../../test/support/test-consumer';
 import { PRINCIPALS, TEST_ENV, tokenFor } from '../../../test/support/test-environment';
+import { startTestApp } from '../../../test/support/test-app';
 import { BeneficiaryAppModule } from '../src/app.module';
 import { beneficiaryConfigSchema } from '../src/config/beneficiary.config';
 
@@ -19,12 +19,7 @@ describe('beneficiary life-cycle, likely duplicates and search (real stack)', ()
   const supervisor = `Bearer ${tokenFor(PRINCIPALS.haTinhSupervisor)}`;
 
   beforeAll(async () => {
-    const config = parseConfig(beneficiaryConfigSchema, { ...TEST_ENV });
-    const moduleRef = await Test.createTestingModule({ imports: [BeneficiaryAppModule.forRoot(config)] }).compile();
-    app = moduleRef.createNestApplication({ bufferLogs: true });
-    configureHttp(app, { title: 'test', description: 'test' });
-    await app.get(KafkaService).ensureTopics();
-    await app.init();
+    app = await startTestApp(BeneficiaryAppModule.forRoot(parseConfig(beneficiaryConfigSchema, { ...TEST_ENV })));
     db = app.get(DataSource);
   });
 

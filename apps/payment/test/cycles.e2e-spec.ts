@@ -1,10 +1,10 @@
-import { configureHttp, KafkaService, parseConfig } from '@app/platform';
+import { parseConfig } from '@app/platform';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { PRINCIPALS, TEST_ENV, tokenFor } from '../../../test/support/test-environment';
+import { startTestApp } from '../../../test/support/test-app';
 import { PaymentAppModule } from '../src/app.module';
 import { paymentConfigSchema } from '../src/config/payment.config';
 
@@ -16,12 +16,7 @@ describe('payout cycles (real PostgreSQL)', () => {
   const officer = `Bearer ${tokenFor(PRINCIPALS.haTinhOfficer)}`;
 
   beforeAll(async () => {
-    const config = parseConfig(paymentConfigSchema, { ...TEST_ENV });
-    const moduleRef = await Test.createTestingModule({ imports: [PaymentAppModule.forRoot(config)] }).compile();
-    app = moduleRef.createNestApplication({ bufferLogs: true });
-    configureHttp(app, { title: 'test', description: 'test' });
-    await app.get(KafkaService).ensureTopics();
-    await app.init();
+    app = await startTestApp(PaymentAppModule.forRoot(parseConfig(paymentConfigSchema, { ...TEST_ENV })));
     db = app.get(DataSource);
   });
 

@@ -1,11 +1,11 @@
 import { beneficiaryCeasedV1, beneficiaryRegisteredV1, beneficiaryReinstatedV1, beneficiarySuspendedV1, type EventDefinition } from '@app/contracts';
 import { v7 as uuidv7 } from 'uuid';
-import { configureHttp, KafkaService, kafkaConsumerOptions, parseConfig } from '@app/platform';
+import { KafkaService, parseConfig } from '@app/platform';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { registeredEvent } from '../../../test/support/registered-event';
+import { startTestApp } from '../../../test/support/test-app';
 import { TEST_ENV, waitFor } from '../../../test/support/test-environment';
 import { PaymentAppModule } from '../src/app.module';
 import { paymentConfigSchema } from '../src/config/payment.config';
@@ -18,13 +18,7 @@ describe('payment service consuming registrations (real Kafka consumer group, re
 
   beforeAll(async () => {
     const config = parseConfig(paymentConfigSchema, { ...TEST_ENV });
-    const moduleRef = await Test.createTestingModule({ imports: [PaymentAppModule.forRoot(config)] }).compile();
-    app = moduleRef.createNestApplication({ bufferLogs: true });
-    configureHttp(app, { title: 'test', description: 'test' });
-    await app.get(KafkaService).ensureTopics();
-    app.connectMicroservice(kafkaConsumerOptions(config, 'payment'), { inheritAppConfig: true });
-    await app.startAllMicroservices();
-    await app.init();
+    app = await startTestApp(PaymentAppModule.forRoot(config), { config, groupId: 'payment' });
     db = app.get(DataSource);
   });
 
