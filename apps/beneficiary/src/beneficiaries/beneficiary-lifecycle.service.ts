@@ -1,5 +1,6 @@
 import { beneficiaryCeasedV1, beneficiaryReinstatedV1, beneficiarySuspendedV1, beneficiaryVerifiedV1 } from '@app/contracts';
 import { DomainError, OutboxService } from '@app/platform';
+import { BeneficiaryErrors } from './beneficiary.errors';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { BeneficiaryStatusChangeEntity } from './beneficiary-status-change.entity';
@@ -17,7 +18,7 @@ export class BeneficiaryLifecycleService {
 
   async apply(manager: EntityManager, beneficiaryId: string, action: LifecycleAction, actor: string): Promise<BeneficiaryEntity> {
     const beneficiary = await manager.findOne(BeneficiaryEntity, { where: { id: beneficiaryId }, lock: { mode: 'pessimistic_write' } });
-    if (!beneficiary) throw new DomainError('BENEFICIARY.NOT_FOUND', 'Không tìm thấy đối tượng hưởng.', 'not_found');
+    if (!beneficiary) throw BeneficiaryErrors.notFound();
     const target = nextStatus(beneficiary.status, action);
     if (!target) {
       throw new DomainError(

@@ -1,4 +1,5 @@
 import { coversArea, DomainError, type Principal } from '@app/platform';
+import { BeneficiaryErrors } from './beneficiary.errors';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -56,7 +57,7 @@ export class DuplicatesService {
       );
       if (!candidate) throw new DomainError('BENEFICIARY.DUPLICATE_CANDIDATE_NOT_FOUND', 'Không tìm thấy cặp nghi trùng.', 'not_found');
       if (!coversArea(principal, { provinceCode: candidate.province_code, communeCode: candidate.commune_code })) {
-        throw new DomainError('AUTH.OUT_OF_AREA', 'Đối tượng thuộc địa bàn ngoài phạm vi quản lý của bạn.', 'forbidden');
+        throw BeneficiaryErrors.outOfArea();
       }
       if (candidate.status !== 'open') {
         throw new DomainError('BENEFICIARY.DUPLICATE_ALREADY_RESOLVED', 'Cặp nghi trùng này đã được xử lý.', 'conflict');

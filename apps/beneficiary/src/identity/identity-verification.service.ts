@@ -1,6 +1,7 @@
 import { foldVietnamese } from '@app/contracts';
 import { DomainError, coversArea, type Principal } from '@app/platform';
 import { InjectQueue } from '@nestjs/bullmq';
+import { BeneficiaryErrors } from '../beneficiaries/beneficiary.errors';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
@@ -108,8 +109,8 @@ export class IdentityVerificationService {
 
   async requestCheck(beneficiaryId: string, principal: Principal): Promise<{ queued: true }> {
     const beneficiary = await this.dataSource.getRepository(BeneficiaryEntity).findOneBy({ id: beneficiaryId });
-    if (!beneficiary) throw new DomainError('BENEFICIARY.NOT_FOUND', 'Không tìm thấy đối tượng hưởng.', 'not_found');
-    if (!coversArea(principal, beneficiary)) throw new DomainError('AUTH.OUT_OF_AREA', 'Đối tượng thuộc địa bàn ngoài phạm vi quản lý của bạn.', 'forbidden');
+    if (!beneficiary) throw BeneficiaryErrors.notFound();
+    if (!coversArea(principal, beneficiary)) throw BeneficiaryErrors.outOfArea();
     if (beneficiary.status !== 'pending_verification') {
       throw new DomainError('BENEFICIARY.NOT_PENDING_VERIFICATION', 'Chỉ đối chiếu lại với CSDL dân cư khi đối tượng đang chờ xác minh.', 'conflict');
     }
@@ -119,8 +120,8 @@ export class IdentityVerificationService {
 
   async history(beneficiaryId: string, principal: Principal) {
     const beneficiary = await this.dataSource.getRepository(BeneficiaryEntity).findOneBy({ id: beneficiaryId });
-    if (!beneficiary) throw new DomainError('BENEFICIARY.NOT_FOUND', 'Không tìm thấy đối tượng hưởng.', 'not_found');
-    if (!coversArea(principal, beneficiary)) throw new DomainError('AUTH.OUT_OF_AREA', 'Đối tượng thuộc địa bàn ngoài phạm vi quản lý của bạn.', 'forbidden');
+    if (!beneficiary) throw BeneficiaryErrors.notFound();
+    if (!coversArea(principal, beneficiary)) throw BeneficiaryErrors.outOfArea();
     const rows: Array<{ source: string; outcome: string; mismatched_fields: string[]; checked_at: Date }> = await this.dataSource.query(
       `SELECT source, outcome, mismatched_fields, checked_at FROM beneficiary.identity_verification WHERE beneficiary_id = $1 ORDER BY id`,
       [beneficiaryId],
