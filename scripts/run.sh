@@ -16,6 +16,8 @@ export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export JWT_SECRET="${JWT_SECRET:-dev-only-secret-change-me-in-production-0001}"
 # base64 of "dev-only-account-key-never-prod!": development data only, never real account numbers
 export ACCOUNT_ENCRYPTION_KEY="${ACCOUNT_ENCRYPTION_KEY:-ZGV2LW9ubHktYWNjb3VudC1rZXktbmV2ZXItcHJvZCE=}"
+# base64 of "dev-only-transport-key-not-prod!": account numbers in events from beneficiary to payment
+export ACCOUNT_TRANSPORT_KEY="${ACCOUNT_TRANSPORT_KEY:-ZGV2LW9ubHktdHJhbnNwb3J0LWtleS1ub3QtcHJvZCE=}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
 export KAFKA_KEEP_DATA="${KAFKA_KEEP_DATA:-1}"
 

@@ -12,6 +12,8 @@ export const TEST_ENV = {
   KAFKA_SESSION_TIMEOUT_MS: '6000',
   // base64 of 'test-only-account-key-0123456789' (32 bytes): account numbers at rest in the test database
   ACCOUNT_ENCRYPTION_KEY: 'dGVzdC1vbmx5LWFjY291bnQta2V5LTAxMjM0NTY3ODk=',
+  // base64 of 'test-only-transport-key-01234567' (32 bytes): account numbers in events, beneficiary → payment
+  ACCOUNT_TRANSPORT_KEY: 'dGVzdC1vbmx5LXRyYW5zcG9ydC1rZXktMDEyMzQ1Njc=',
   BANK_STAND_IN_URL: 'http://127.0.0.1:4110',
   // concurrent test runs on one machine share Redis; each test database gets its own queues
   QUEUE_PREFIX: `test-${process.env.ANSINH_TEST_DATABASE ?? 'ansinh_test'}`,

@@ -8,3 +8,5 @@ export * from './values/money';
 export * from './values/province-codes';
 export * from './values/vietnamese-name';
 export * from './values/communes-2025';
+export * from './values/canonical-json';
+export * from './values/paying-institution';

@@ -7,6 +7,7 @@ import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { BeneficiaryEntity } from '../beneficiaries/beneficiary.entity';
 import { accountCipherContext, accountReference, laterOf } from './account-events';
+import { AccountTransportSealer } from './account-transport-sealer';
 import { ACCOUNT_QUEUE, AccountJob, nameEnquiryJobId, type NameEnquiryJobData } from './account-queue';
 import { outcomeOfEnquiry } from './account-rules';
 import { BankNameEnquiryClient } from './bank-name-enquiry.client';
@@ -32,6 +33,7 @@ export class AccountVerificationService {
     @InjectQueue(ACCOUNT_QUEUE) private readonly queue: Queue<NameEnquiryJobData>,
     private readonly bank: BankNameEnquiryClient,
     private readonly cipher: FieldCipher,
+    private readonly sealer: AccountTransportSealer,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -88,6 +90,7 @@ export class AccountVerificationService {
           verifiedBy: NAME_ENQUIRY_ACTOR,
           verifiedAt: now.toISOString(),
           payableFrom: laterOf(current.payableFrom, now).toISOString(),
+          accountNumberSealed: this.sealer.seal(current),
         });
       } else if (outcome.status === 'rejected') {
         await this.outbox.add(manager, accountRejectedV1, current.beneficiaryId, {

@@ -1,4 +1,5 @@
 import { FieldCipher, SERVICE_CONFIG } from '@app/platform';
+import { AccountTransportSealer } from './account-transport-sealer';
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import type { BeneficiaryConfig } from '../config/beneficiary.config';
@@ -24,6 +25,11 @@ import { BankNameEnquiryClient, HttpBankNameEnquiryClient } from './bank-name-en
     AccountVerificationProcessor,
     { provide: BankNameEnquiryClient, useClass: HttpBankNameEnquiryClient },
     { provide: FieldCipher, inject: [SERVICE_CONFIG], useFactory: (config: BeneficiaryConfig) => FieldCipher.fromBase64(config.ACCOUNT_ENCRYPTION_KEY) },
+    {
+      provide: AccountTransportSealer,
+      inject: [FieldCipher, SERVICE_CONFIG],
+      useFactory: (atRest: FieldCipher, config: BeneficiaryConfig) => new AccountTransportSealer(atRest, FieldCipher.fromBase64(config.ACCOUNT_TRANSPORT_KEY)),
+    },
   ],
 })
 export class AccountsModule {}

@@ -7,6 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { BeneficiaryEntity } from '../beneficiaries/beneficiary.entity';
 import type { BeneficiaryConfig } from '../config/beneficiary.config';
 import { accountCipherContext, accountFingerprintInput, accountReference, laterOf, previousAccountReference } from './account-events';
+import { AccountTransportSealer } from './account-transport-sealer';
 import { planLink, subOfActor } from './account-rules';
 import { AccountVerificationService } from './account-verification.service';
 import { AccountErrors } from './account.errors';
@@ -34,6 +35,7 @@ export class AccountsService {
     @Inject(SERVICE_CONFIG) private readonly config: BeneficiaryConfig,
     private readonly outbox: OutboxService,
     private readonly cipher: FieldCipher,
+    private readonly sealer: AccountTransportSealer,
     private readonly verification: AccountVerificationService,
   ) {}
 
@@ -115,6 +117,7 @@ export class AccountsService {
             changedAt: now.toISOString(),
             approvedBy: null,
             approvedAt: null,
+            accountNumberSealed: this.sealer.seal(account),
           });
         } else {
           await this.outbox.add(manager, accountLinkedV1, beneficiaryId, {
@@ -180,6 +183,7 @@ export class AccountsService {
         changedAt: account.createdAt.toISOString(),
         approvedBy: actor,
         approvedAt: now.toISOString(),
+        accountNumberSealed: this.sealer.seal(account),
       });
       return account;
     });
@@ -226,6 +230,7 @@ export class AccountsService {
           verifiedBy: actor,
           verifiedAt: now.toISOString(),
           payableFrom: laterOf(account.payableFrom, now).toISOString(),
+          accountNumberSealed: this.sealer.seal(account),
         });
       } else {
         const reasonCode = account.status === 'mismatch_review' ? 'NAME_MISMATCH' : 'MANUAL_CHECK_FAILED';

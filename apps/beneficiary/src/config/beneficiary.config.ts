@@ -13,6 +13,8 @@ export const beneficiaryConfigSchema = platformConfigSchema.extend({
   // AES-256-GCM key for account numbers at rest (fingerprints use a key derived from it); no default: a
   // key that ships with the code protects nothing. Generate one with `openssl rand -base64 32`.
   ACCOUNT_ENCRYPTION_KEY: z.string().refine(isBase64Key32, 'must be base64 of exactly 32 random bytes (openssl rand -base64 32)'),
+  // shared with the payment service only: account numbers travel in account events sealed under it
+  ACCOUNT_TRANSPORT_KEY: z.string().refine(isBase64Key32, 'must be base64 of exactly 32 random bytes (openssl rand -base64 32)'),
   // banks' name-enquiry; in development and tests the stand-in bank (stand-ins/bank)
   BANK_STAND_IN_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:4010'),
   BANK_NAME_ENQUIRY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { accountNumberMaskedSchema, ewalletProviderCodeSchema, PAYMENT_CHANNELS } from '../../values/banks';
 import { bankBinSchema } from '../../values/bank';
 import { defineEvent } from '../event-definition';
-import { INSTITUTION_MISMATCH, institutionMatchesChannel, paymentAccountFields } from './payment-account';
+import { accountNumberSealedSchema, INSTITUTION_MISMATCH, institutionMatchesChannel, paymentAccountFields } from './payment-account';
 
 export const accountChangedV1 = defineEvent({
   context: 'beneficiary',
@@ -32,6 +32,7 @@ export const accountChangedV1 = defineEvent({
       changedAt: z.iso.datetime({ offset: true }),
       approvedBy: z.string().min(1).max(120).nullable(),
       approvedAt: z.iso.datetime({ offset: true }).nullable(),
+      accountNumberSealed: accountNumberSealedSchema.optional(),
     })
     .strict()
     .refine(institutionMatchesChannel, INSTITUTION_MISMATCH),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition';
-import { accountVerificationSchema, INSTITUTION_MISMATCH, institutionMatchesChannel, paymentAccountFields } from './payment-account';
+import { accountNumberSealedSchema, accountVerificationSchema, INSTITUTION_MISMATCH, institutionMatchesChannel, paymentAccountFields } from './payment-account';
 
 export const accountVerifiedV1 = defineEvent({
   context: 'beneficiary',
@@ -18,6 +18,7 @@ export const accountVerifiedV1 = defineEvent({
       verifiedBy: z.string().min(1).max(120),
       verifiedAt: z.iso.datetime({ offset: true }),
       payableFrom: z.iso.datetime({ offset: true }),
+      accountNumberSealed: accountNumberSealedSchema.optional(),
     })
     .strict()
     .refine(institutionMatchesChannel, INSTITUTION_MISMATCH),

@@ -27,6 +27,17 @@ export const paymentAccountFields = {
   priority: z.number().int().min(1).max(9),
 };
 
+/**
+ * The full account number sealed for the payment service only: base64 of AES-256-GCM under the key the
+ * beneficiary and payment services share (ACCOUNT_TRANSPORT_KEY), associated data `account:<accountId>`.
+ * Any other consumer sees ciphertext; payment opens it only to write the paying bank's instruction.
+ */
+export const accountNumberSealedSchema = z.string().regex(/^[A-Za-z0-9+/]{40,200}={0,2}$/, 'số tài khoản niêm phong (base64)');
+
+export function accountTransportContext(accountId: string): string {
+  return `account:${accountId}`;
+}
+
 export const accountVerificationSchema = z
   .object({
     method: z.enum(['name_enquiry', 'manual_review']),

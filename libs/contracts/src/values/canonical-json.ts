@@ -1,0 +1,42 @@
+import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+
+/**
+ * JSON with object keys sorted at every depth and no whitespace, so the signer and a verifier written
+ * in any language serialise the same value to the same bytes (the subset of RFC 8785 our payloads use:
+ * strings, integers, booleans, null, arrays, objects).
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, field]) => field !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, field]) => `${JSON.stringify(key)}:${canonicalJson(field)}`).join(',')}}`;
+}
+
+export interface DetachedSignature {
+  algorithm: 'Ed25519';
+  keyId: string;
+  /** Base64 of the 64-byte Ed25519 signature over canonicalJson(payload without `signature`). */
+  value: string;
+}
+
+/** Signs a payload; the signature covers every field but `signature` itself. */
+export function signPayload<T extends Record<string, unknown>>(payload: T, privateKeyPem: string | KeyObject, keyId: string): T & { signature: DetachedSignature } {
+  const { signature: _ignored, ...signed } = payload as T & { signature?: unknown };
+  const key = typeof privateKeyPem === 'string' ? createPrivateKey(privateKeyPem) : privateKeyPem;
+  const value = sign(null, Buffer.from(canonicalJson(signed), 'utf8'), key).toString('base64');
+  return { ...payload, signature: { algorithm: 'Ed25519', keyId, value } };
+}
+
+/** True when `signature` was made over the rest of the payload by the holder of the key. */
+export function verifyPayloadSignature(payload: Record<string, unknown> & { signature?: DetachedSignature | null }, publicKeyPem: string | KeyObject): boolean {
+  const { signature, ...signed } = payload;
+  if (!signature || signature.algorithm !== 'Ed25519') return false;
+  try {
+    const key = typeof publicKeyPem === 'string' ? createPublicKey(publicKeyPem) : publicKeyPem;
+    return verify(null, Buffer.from(canonicalJson(signed), 'utf8'), key, Buffer.from(signature.value, 'base64'));
+  } catch {
+    return false;
+  }
+}
