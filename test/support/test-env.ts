@@ -17,6 +17,8 @@ export const TEST_ENV = {
   BANK_STAND_IN_URL: 'http://127.0.0.1:4110',
   // concurrent test runs on one machine share Redis; each test database gets its own queues
   QUEUE_PREFIX: `test-${process.env.ANSINH_TEST_DATABASE ?? 'ansinh_test'}`,
+  // and their own consumer groups, so two runs on one broker never take each other's partitions
+  KAFKA_CONSUMER_GROUP_SUFFIX: `-${process.env.ANSINH_TEST_DATABASE ?? 'ansinh_test'}`,
   IDENTITY_SWEEP_INTERVAL_MS: '300',
   DEATH_FEED_INTERVAL_MS: '300',
   POPULATION_REGISTRY_URL: 'http://127.0.0.1:4120',

@@ -19,7 +19,8 @@ export interface ServiceDefinition<TConfig extends PlatformConfig & { PORT: numb
   consumerGroup?: string;
 }
 
-export function kafkaConsumerOptions(config: PlatformConfig, groupId: string): MicroserviceOptions {
+export function kafkaConsumerOptions(config: PlatformConfig, serviceGroupId: string): MicroserviceOptions {
+  const groupId = `${serviceGroupId}${config.KAFKA_CONSUMER_GROUP_SUFFIX}`;
   return {
     transport: Transport.KAFKA,
     options: {

@@ -20,6 +20,8 @@ export const platformConfigSchema = z.object({
   KAFKA_CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   // How long a crashed consumer keeps its partitions before the group hands them to another member.
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  // Appended to the service's consumer group: two deployments (or test runs) sharing one broker keep apart.
+  KAFKA_CONSUMER_GROUP_SUFFIX: z.string().regex(/^[\w.-]{0,60}$/).default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: booleanFromString.default(false),
   // Namespace of this deployment's BullMQ keys in Redis, so two environments can share one Redis.
