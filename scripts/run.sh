@@ -18,6 +18,12 @@ export JWT_SECRET="${JWT_SECRET:-dev-only-secret-change-me-in-production-0001}"
 export ACCOUNT_ENCRYPTION_KEY="${ACCOUNT_ENCRYPTION_KEY:-ZGV2LW9ubHktYWNjb3VudC1rZXktbmV2ZXItcHJvZCE=}"
 # base64 of "dev-only-transport-key-not-prod!": account numbers in events from beneficiary to payment
 export ACCOUNT_TRANSPORT_KEY="${ACCOUNT_TRANSPORT_KEY:-ZGV2LW9ubHktdHJhbnNwb3J0LWtleS1ub3QtcHJvZCE=}"
+# Ed25519 development keys (base64 DER): payment signs instructions, the bank stand-in signs results
+export INSTRUCTION_SIGNING_KEY="${INSTRUCTION_SIGNING_KEY:-MC4CAQAwBQYDK2VwBCIEICZ7HgbZ+0kvgqt3f3k47w3Q2hJS6D4AB3g5tLKI75Nc}"
+export INSTRUCTION_SIGNING_KEY_ID="${INSTRUCTION_SIGNING_KEY_ID:-ansinh-dev-1}"
+export ANSINH_INSTRUCTION_PUBLIC_KEY="${ANSINH_INSTRUCTION_PUBLIC_KEY:-MCowBQYDK2VwAyEAbsWfCmz+niUMEqPt05JUtCokqu7zFvjF6emzqlwtAeI=}"
+export BANK_STAND_IN_SIGNING_KEY="${BANK_STAND_IN_SIGNING_KEY:-MC4CAQAwBQYDK2VwBCIEIPTmfVdjrbe8bBee0x/fmVf717So8+F0WzAhXfl3Zdrf}"
+export BANK_RESULT_PUBLIC_KEYS="${BANK_RESULT_PUBLIC_KEYS:-{\"*\":\"MCowBQYDK2VwAyEAPgeJ1LCHs2YcQkVxNp8R8rEEkP8pgFGtb9sae4EuqJo=\"}}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
 export KAFKA_KEEP_DATA="${KAFKA_KEEP_DATA:-1}"
 

@@ -15,6 +15,13 @@ export const TEST_ENV = {
   // base64 of 'test-only-transport-key-01234567' (32 bytes): account numbers in events, beneficiary → payment
   ACCOUNT_TRANSPORT_KEY: 'dGVzdC1vbmx5LXRyYW5zcG9ydC1rZXktMDEyMzQ1Njc=',
   BANK_STAND_IN_URL: 'http://127.0.0.1:4110',
+  // Ed25519 keys made for tests only (base64 DER: PKCS#8 private, SPKI public). Payment signs
+  // instructions; the bank stand-in verifies them and signs its results, which payment verifies.
+  INSTRUCTION_SIGNING_KEY: 'MC4CAQAwBQYDK2VwBCIEIKKX1HCt9zjhVC+aeE9EkG2NDcU9n5Jy01OSXsmyUIDl',
+  INSTRUCTION_SIGNING_KEY_ID: 'ansinh-test-1',
+  ANSINH_INSTRUCTION_PUBLIC_KEY: 'MCowBQYDK2VwAyEAbfsvuNFxVLJVaEP980ahabmj0VtPnG5qfyzfnsw89zg=',
+  BANK_STAND_IN_SIGNING_KEY: 'MC4CAQAwBQYDK2VwBCIEINa90UpchyopzlnwXDkVQutqYqwLDyKp5dQN/3Le/73D',
+  BANK_RESULT_PUBLIC_KEYS: '{"*":"MCowBQYDK2VwAyEAvfRYh5g5i93Yhzs2/ZdrK9jKkWNXHu21r66b/u2Jewg="}',
   // concurrent test runs on one machine share Redis; each test database gets its own queues
   QUEUE_PREFIX: `test-${process.env.ANSINH_TEST_DATABASE ?? 'ansinh_test'}`,
   // and their own consumer groups, so two runs on one broker never take each other's partitions
