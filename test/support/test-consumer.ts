@@ -8,6 +8,8 @@ export interface ReceivedMessage {
   key: string | null;
   value: Buffer | null;
   headers: Record<string, string>;
+  /** Broker timestamp (ms since epoch, as a string), to tell this run's messages from older ones. */
+  timestamp: string;
 }
 
 /**
@@ -18,6 +20,7 @@ export class TestConsumer {
   private readonly consumer: Consumer;
   readonly messages: ReceivedMessage[] = [];
   private listeners: Array<() => void> = [];
+  private readonly reactions: Array<(message: ReceivedMessage) => void> = [];
 
   private constructor(kafka: Kafka) {
     this.consumer = kafka.consumer({ groupId: `test-${randomUUID()}` });
@@ -30,7 +33,9 @@ export class TestConsumer {
     await recorder.consumer.subscribe({ topics, fromBeginning: true });
     await recorder.consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
-        recorder.messages.push(toReceived(topic, partition, message));
+        const received = toReceived(topic, partition, message);
+        recorder.messages.push(received);
+        for (const react of recorder.reactions) react(received);
         for (const listener of recorder.listeners) listener();
       },
     });
@@ -56,6 +61,11 @@ export class TestConsumer {
     });
   }
 
+  /** Calls `react` for every message recorded from now on (a test playing an external party). */
+  onMessage(react: (message: ReceivedMessage) => void): void {
+    this.reactions.push(react);
+  }
+
   async stop(): Promise<void> {
     await this.consumer.disconnect();
   }
@@ -64,5 +74,5 @@ export class TestConsumer {
 function toReceived(topic: string, partition: number, message: KafkaMessage): ReceivedMessage {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
-  return { topic, partition, key: message.key?.toString() ?? null, value: message.value, headers };
+  return { topic, partition, key: message.key?.toString() ?? null, value: message.value, headers, timestamp: message.timestamp };
 }

@@ -26,6 +26,13 @@ export const TEST_ENV = {
   QUEUE_PREFIX: `test-${process.env.ANSINH_TEST_DATABASE ?? 'ansinh_test'}`,
   // and their own consumer groups, so two runs on one broker never take each other's partitions
   KAFKA_CONSUMER_GROUP_SUFFIX: `-${process.env.ANSINH_TEST_DATABASE ?? 'ansinh_test'}`,
+  // payouts: short waits so retries, timeouts and the sweep happen within a test
+  PAYOUT_MAX_SENDS: '3',
+  PAYOUT_RETRY_BASE_MS: '150',
+  PAYOUT_RETRY_CAP_MS: '1000',
+  PAYOUT_RESULT_TIMEOUT_MS: '1500',
+  PAYOUT_SWEEP_INTERVAL_MS: '300',
+  CYCLE_SCHEDULE_ENABLED: 'false',
   IDENTITY_SWEEP_INTERVAL_MS: '300',
   DEATH_FEED_INTERVAL_MS: '300',
   POPULATION_REGISTRY_URL: 'http://127.0.0.1:4120',

@@ -134,8 +134,8 @@ describe('payout cycles (real PostgreSQL)', () => {
     const auditor = `Bearer ${tokenFor(PRINCIPALS.nationalAuditor)}`;
     const intact = await request(app.getHttpServer()).get('/audit/verify').set('authorization', auditor).expect(200);
     expect(intact.body).toMatchObject({ intact: true });
-    expect(intact.body.entries).toBeGreaterThanOrEqual(4);
-    const [first] = await db.query(`SELECT canonical FROM payment.audit_entry WHERE seq = 1`);
+    expect(intact.body.audit.entries).toBeGreaterThanOrEqual(4);
+    const [first] = await db.query(`SELECT canonical FROM payment.audit_entry WHERE canonical LIKE '%"CYCLE_A"%' ORDER BY seq LIMIT 1`);
     expect(JSON.parse(first.canonical).details).toMatchObject({ programmeCode: 'CYCLE_A', entitledCount: 3, entitledDong: '1750000', excludedCount: 4 });
     await request(app.getHttpServer()).get('/audit/verify').set('authorization', officer).expect(403);
     await expect(db.query(`UPDATE payment.audit_entry SET actor = 'someone else' WHERE seq = 2`)).rejects.toThrow(/append-only/);
@@ -143,10 +143,10 @@ describe('payout cycles (real PostgreSQL)', () => {
     const [original] = await db.query(`SELECT * FROM payment.audit_entry WHERE seq = 2`);
     await db.query(`ALTER TABLE payment.audit_entry DISABLE TRIGGER audit_entry_append_only`);
     try {
-      await db.query(`UPDATE payment.audit_entry SET canonical = replace(canonical, '"entitledCount":', '"entitledCount":1') WHERE seq = 2`);
-      expect((await request(app.getHttpServer()).get('/audit/verify').set('authorization', auditor).expect(200)).body).toEqual({ intact: false, entries: 1, brokenAt: 2, problem: 'HASH_MISMATCH' });
+      await db.query(`UPDATE payment.audit_entry SET canonical = replace(canonical, '"actor":"', '"actor":"x') WHERE seq = 2`);
+      expect((await request(app.getHttpServer()).get('/audit/verify').set('authorization', auditor).expect(200)).body).toEqual({ intact: false, audit: { intact: false, entries: 1, brokenAt: 2, problem: 'HASH_MISMATCH' }, payouts: expect.objectContaining({ intact: true }) });
       await db.query(`DELETE FROM payment.audit_entry WHERE seq = 2`);
-      expect((await request(app.getHttpServer()).get('/audit/verify').set('authorization', auditor).expect(200)).body).toEqual({ intact: false, entries: 1, brokenAt: 2, problem: 'GAP' });
+      expect((await request(app.getHttpServer()).get('/audit/verify').set('authorization', auditor).expect(200)).body).toEqual({ intact: false, audit: { intact: false, entries: 1, brokenAt: 2, problem: 'GAP' }, payouts: expect.objectContaining({ intact: true }) });
       await db.query(
         `INSERT INTO payment.audit_entry SELECT * FROM json_populate_record(NULL::payment.audit_entry, $1::json)`,
         [JSON.stringify(original)],

@@ -1,4 +1,4 @@
-import { isBase64Key32, parseConfig, platformConfigSchema } from '@app/platform';
+import { isBase64Key32, parseConfig, platformConfigSchema, type PlatformConfig } from '@app/platform';
 import { z } from 'zod';
 import { importsConfigShape } from './imports.config';
 
@@ -27,3 +27,6 @@ export const beneficiaryConfigSchema = platformConfigSchema.extend({
 export type BeneficiaryConfig = z.infer<typeof beneficiaryConfigSchema>;
 
 export const loadBeneficiaryConfig = (): BeneficiaryConfig => parseConfig(beneficiaryConfigSchema, process.env);
+
+/** Migrations need the database, not the service's keys: they read only the shared configuration. */
+export const loadMigrationConfig = (): PlatformConfig => parseConfig(platformConfigSchema, process.env);

@@ -12,6 +12,9 @@ export class PayeeEntity {
   @Column('char', { length: 12 })
   cccd: string;
 
+  @Column('text', { nullable: true })
+  fullName: string | null;
+
   @Column('text')
   programmeCode: string;
 

@@ -20,6 +20,7 @@ export class PayeesService {
     await manager.insert(PayeeEntity, {
       beneficiaryId: registered.beneficiaryId,
       cccd: registered.cccd,
+      fullName: registered.fullName,
       programmeCode: registered.programmeCode,
       categoryCode: registered.categoryCode,
       provinceCode: registered.provinceCode,

@@ -6,7 +6,7 @@ import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 
  * strings, integers, booleans, null, arrays, objects).
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (value === null || value === undefined || typeof value !== 'object') return JSON.stringify(value ?? null);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, field]) => field !== undefined)

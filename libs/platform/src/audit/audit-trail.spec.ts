@@ -1,4 +1,5 @@
-import { canonicalJson, chainHash, GENESIS_HASH } from './audit-trail.service';
+import { canonicalJson } from '@app/contracts';
+import { chainHash, GENESIS_HASH } from './audit-trail.service';
 
 describe('audit chain primitives', () => {
   it('serialises the same record identically whatever the key order', () => {

@@ -1,0 +1,168 @@
+import {
+  accountTransportContext,
+  COMMUNES_2025,
+  dongToWire,
+  instructionIssuedV1,
+  payoutSentV1,
+  signPayload,
+  type PayloadOf,
+} from '@app/contracts';
+import { FieldCipher, OutboxService, SERVICE_CONFIG } from '@app/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { PaymentConfig } from '../config/payment.config';
+import { PayoutLedgerService } from '../payouts/payout-ledger.service';
+
+interface AttemptToSend {
+  instruction_id: string;
+  entitlement_id: string;
+  attempt_number: number;
+  approval_batch_id: string;
+  channel: 'bank' | 'ewallet' | 'cash';
+  institution_code: string;
+  account_id: string | null;
+  account_number_masked: string | null;
+  amount_dong: string;
+  send_count: number;
+  beneficiary_id: string;
+  cycle_id: string | null;
+  programme_code: string;
+  period: string;
+  kind: 'monthly' | 'arrears' | 'funeral';
+  province_code: string;
+  commune_code: string;
+  full_name: string | null;
+  cccd: string;
+  account_number_sealed: string | null;
+}
+
+const KIND_TEXT = { monthly: 'tro cap hang thang', arrears: 'truy linh', funeral: 'ho tro mai tang' } as const;
+
+/** Today's date in Vietnam (UTC+7, no daylight saving), as banks' value dates are. */
+export function vietnamDate(at: Date, plusDays = 0): string {
+  return new Date(at.getTime() + 7 * 3_600_000 + plusDays * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Turns attempts into signed instructions on each institution's own topic, through the outbox of the
+ * caller's transaction. The account number is opened here and nowhere else, and goes only into the
+ * instruction for the institution that holds the account.
+ */
+@Injectable()
+export class InstructionDispatcherService {
+  private readonly transportCipher: FieldCipher;
+  private readonly signingKey: KeyObject;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: PaymentConfig,
+    private readonly outbox: OutboxService,
+    private readonly ledger: PayoutLedgerService,
+  ) {
+    this.transportCipher = FieldCipher.fromBase64(config.ACCOUNT_TRANSPORT_KEY);
+    this.signingKey = createPrivateKey({ key: Buffer.from(config.INSTRUCTION_SIGNING_KEY, 'base64'), format: 'der', type: 'pkcs8' });
+  }
+
+  async send(manager: EntityManager, instructionIds: readonly string[], actor: string): Promise<number> {
+    if (instructionIds.length === 0) return 0;
+    const attempts: AttemptToSend[] = await manager.query(
+      `SELECT a.instruction_id, a.entitlement_id, a.attempt_number, a.channel, a.institution_code, a.account_id, a.account_number_masked,
+              a.amount_dong::text, a.send_count,
+              (SELECT f.batch_id FROM payment.payout_attempt f WHERE f.entitlement_id = a.entitlement_id AND f.attempt_number = 1) AS approval_batch_id,
+              e.beneficiary_id, e.cycle_id, e.programme_code, e.period, e.kind, e.province_code, e.commune_code,
+              p.full_name, p.cccd, acc.account_number_sealed
+         FROM payment.payout_attempt a
+         JOIN payment.entitlement e ON e.id = a.entitlement_id
+         JOIN payment.payee p ON p.beneficiary_id = e.beneficiary_id
+         LEFT JOIN payment.payee_account acc ON acc.account_id = a.account_id
+        WHERE a.instruction_id = ANY($1::uuid[])
+        ORDER BY a.instruction_id`,
+      [instructionIds],
+    );
+    const now = new Date();
+    const byInstitution = new Map<string, Array<{ aggregateId: string; payload: PayloadOf<ReturnType<typeof instructionIssuedV1>> }>>();
+    const firstSends: Array<{ aggregateId: string; payload: PayloadOf<typeof payoutSentV1> }> = [];
+    for (const attempt of attempts) {
+      const payload = signPayload(
+        {
+          instructionId: attempt.instruction_id,
+          endToEndId: attempt.entitlement_id,
+          batchId: attempt.approval_batch_id,
+          institutionCode: attempt.institution_code,
+          channel: attempt.channel,
+          amountDong: attempt.amount_dong,
+          currency: 'VND' as const,
+          creditor: {
+            name: attempt.full_name ?? '',
+            accountNumber: attempt.channel === 'cash' ? null : this.openAccountNumber(attempt),
+            cccd: attempt.channel === 'cash' ? attempt.cccd : null,
+            provinceCode: attempt.province_code,
+            communeCode: attempt.commune_code,
+          },
+          remittanceInformation: `AnSinh ${attempt.programme_code} ${attempt.period} ${KIND_TEXT[attempt.kind]}`,
+          requestedExecutionDate: vietnamDate(now),
+          sendSequence: attempt.send_count + 1,
+          issuedAt: now.toISOString(),
+        },
+        this.signingKey,
+        this.config.INSTRUCTION_SIGNING_KEY_ID,
+      );
+      const list = byInstitution.get(attempt.institution_code) ?? [];
+      list.push({ aggregateId: attempt.instruction_id, payload });
+      byInstitution.set(attempt.institution_code, list);
+      if (attempt.send_count === 0) firstSends.push({ aggregateId: attempt.entitlement_id, payload: this.sentEvent(attempt, now) });
+    }
+    for (const [institutionCode, events] of byInstitution) await this.outbox.addMany(manager, instructionIssuedV1(institutionCode), events);
+    await this.outbox.addMany(manager, payoutSentV1, firstSends);
+    await manager.query(
+      `UPDATE payment.payout_attempt SET status = 'sent', send_count = send_count + 1, last_sent_at = $2 WHERE instruction_id = ANY($1::uuid[])`,
+      [attempts.map((attempt) => attempt.instruction_id), now],
+    );
+    await this.ledger.apply(
+      manager,
+      attempts.map((attempt) => ({
+        entitlementId: attempt.entitlement_id,
+        kind: attempt.send_count === 0 ? 'sent' : 'resent',
+        toStatus: 'in_flight',
+        instructionId: attempt.instruction_id,
+        actor,
+        detail: { institutionCode: attempt.institution_code, channel: attempt.channel, sendSequence: attempt.send_count + 1 },
+      })),
+    );
+    return attempts.length;
+  }
+
+  private openAccountNumber(attempt: AttemptToSend): string {
+    if (!attempt.account_number_sealed || !attempt.account_id) throw new Error(`attempt ${attempt.instruction_id} has no sealed account number`);
+    return this.transportCipher.decrypt(Buffer.from(attempt.account_number_sealed, 'base64'), accountTransportContext(attempt.account_id));
+  }
+
+  private sentEvent(attempt: AttemptToSend, now: Date): PayloadOf<typeof payoutSentV1> {
+    const commune = COMMUNES_2025[attempt.commune_code];
+    return {
+      entitlementId: attempt.entitlement_id,
+      beneficiaryId: attempt.beneficiary_id,
+      cycleId: attempt.cycle_id,
+      programmeCode: attempt.programme_code,
+      period: attempt.period,
+      kind: attempt.kind,
+      amountDong: dongToWire(BigInt(attempt.amount_dong)),
+      provinceCode: attempt.province_code,
+      communeCode: attempt.commune_code,
+      instructionId: attempt.instruction_id,
+      attemptNumber: attempt.attempt_number,
+      channel: attempt.channel,
+      institutionCode: attempt.institution_code,
+      accountNumberMasked: attempt.account_number_masked,
+      cashCollection:
+        attempt.channel === 'cash'
+          ? {
+              place: `Bưu điện ${commune ? commune[1] : `xã ${attempt.commune_code}`}`,
+              availableFrom: vietnamDate(now),
+              availableUntil: vietnamDate(now, this.config.CASH_COLLECTION_DAYS),
+            }
+          : null,
+      sentAt: now.toISOString(),
+    };
+  }
+}

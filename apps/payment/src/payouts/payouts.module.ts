@@ -1,0 +1,32 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { BankResultsController } from '../bank-results/bank-results.controller';
+import { BankResultsService } from '../bank-results/bank-results.service';
+import { PayoutOutcomesService } from '../bank-results/payout-outcomes.service';
+import { ConservationController } from '../conservation/conservation.controller';
+import { ConservationService } from '../conservation/conservation.service';
+import { PayoutBatchesController } from '../batches/payout-batches.controller';
+import { PayoutBatchesService } from '../batches/payout-batches.service';
+import { InstructionDispatcherService } from '../dispatch/instruction-dispatcher.service';
+import { PAYOUT_RETRY_QUEUE } from '../retries/payout-retry.queue';
+import { PayoutRetriesProcessor } from '../retries/payout-retries.processor';
+import { PayoutRetriesService } from '../retries/payout-retries.service';
+import { PayoutLedgerService } from './payout-ledger.service';
+
+/** From approval to a final state: batches, instructions, bank results, retries, fallback. */
+@Module({
+  imports: [BullModule.registerQueue({ name: PAYOUT_RETRY_QUEUE, defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 1_000 } } })],
+  controllers: [PayoutBatchesController, BankResultsController, ConservationController],
+  providers: [
+    PayoutLedgerService,
+    InstructionDispatcherService,
+    PayoutOutcomesService,
+    BankResultsService,
+    PayoutBatchesService,
+    PayoutRetriesService,
+    PayoutRetriesProcessor,
+    ConservationService,
+  ],
+  exports: [PayoutLedgerService, BankResultsService],
+})
+export class PayoutsModule {}

@@ -1,0 +1,81 @@
+import { SERVICE_CONFIG } from '@app/platform';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { PayoutOutcomesService } from '../bank-results/payout-outcomes.service';
+import type { PaymentConfig } from '../config/payment.config';
+import { InstructionDispatcherService } from '../dispatch/instruction-dispatcher.service';
+import { ATTEMPT_SELECT, type AttemptRow } from '../payouts/payout-events';
+import { PayoutLedgerService } from '../payouts/payout-ledger.service';
+import { PAYOUT_RETRY_QUEUE, RESEND_JOB, resendDelayMs, resendJobId } from './payout-retry.queue';
+
+const SWEEP_PAGE = 500;
+const RETRY_ACTOR = 'system:retry';
+
+/**
+ * Sends again what needs sending again, always under the same instruction id: a resend after a
+ * technical failure (a delayed BullMQ job), and a resend when the institution has not answered in
+ * time. The sweep also re-queues resends whose job was lost (Redis flushed), so none is forgotten.
+ */
+@Injectable()
+export class PayoutRetriesService {
+  private readonly logger = new Logger(PayoutRetriesService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(SERVICE_CONFIG) private readonly config: PaymentConfig,
+    private readonly dispatcher: InstructionDispatcherService,
+    private readonly outcomes: PayoutOutcomesService,
+    private readonly ledger: PayoutLedgerService,
+    @InjectQueue(PAYOUT_RETRY_QUEUE) private readonly queue: Queue,
+  ) {}
+
+  async resend(instructionId: string): Promise<'resent' | 'nothing-to-do'> {
+    return this.dataSource.transaction(async (manager) => {
+      const [attempt] = await manager.query(`SELECT status FROM payment.payout_attempt WHERE instruction_id = $1 FOR UPDATE`, [instructionId]);
+      if (attempt?.status !== 'retry_wait') return 'nothing-to-do';
+      await this.dispatcher.send(manager, [instructionId], RETRY_ACTOR);
+      return 'resent';
+    });
+  }
+
+  async sweep(): Promise<{ requeued: number; resent: number; unanswered: number }> {
+    const now = Date.now();
+    const waiting: Array<{ instruction_id: string; send_count: number; last_sent_at: Date }> = await this.dataSource.query(
+      `SELECT instruction_id, send_count, last_sent_at FROM payment.payout_attempt WHERE status = 'retry_wait' ORDER BY last_sent_at LIMIT 5000`,
+    );
+    let requeued = 0;
+    for (const attempt of waiting) {
+      const due = attempt.last_sent_at.getTime() + resendDelayMs(attempt.send_count, this.config.PAYOUT_RETRY_BASE_MS, this.config.PAYOUT_RETRY_CAP_MS);
+      if (due + this.config.PAYOUT_SWEEP_INTERVAL_MS > now) continue;
+      // same job id as the original schedule: if that job still exists this adds nothing
+      await this.queue.add(RESEND_JOB, { instructionId: attempt.instruction_id }, { jobId: resendJobId(attempt.instruction_id, attempt.send_count), removeOnComplete: 1_000, removeOnFail: 5_000 });
+      requeued += 1;
+    }
+
+    let resent = 0;
+    let unanswered = 0;
+    const cutoff = new Date(now - this.config.PAYOUT_RESULT_TIMEOUT_MS);
+    for (;;) {
+      const outcome = await this.dataSource.transaction(async (manager) => {
+        const stale: AttemptRow[] = await manager.query(
+          `${ATTEMPT_SELECT} WHERE a.status IN ('sent', 'accepted') AND a.last_sent_at < $1 ORDER BY a.last_sent_at LIMIT ${SWEEP_PAGE} FOR UPDATE OF a SKIP LOCKED`,
+          [cutoff],
+        );
+        const again = stale.filter((attempt) => attempt.send_count < this.config.PAYOUT_MAX_SENDS);
+        const givenUp = stale.filter((attempt) => attempt.send_count >= this.config.PAYOUT_MAX_SENDS);
+        await this.ledger.lock(manager, stale.map((attempt) => attempt.entitlement_id));
+        await this.dispatcher.send(manager, again.map((attempt) => attempt.instruction_id), RETRY_ACTOR);
+        for (const attempt of givenUp) await this.outcomes.fail(manager, attempt, 'TIMEOUT', RETRY_ACTOR);
+        return { found: stale.length, again: again.length, givenUp: givenUp.length };
+      });
+      resent += outcome.again;
+      unanswered += outcome.givenUp;
+      if (outcome.found < SWEEP_PAGE) break;
+    }
+    if (requeued + resent + unanswered > 0) this.logger.log({ requeued, resent, unanswered }, 'payout sweep');
+    return { requeued, resent, unanswered };
+  }
+}
