@@ -1,6 +1,7 @@
 import {
   accountTransportContext,
   accountVerifiedV1,
+  beneficiaryCeasedV1,
   instructionIssuedPayloadSchema,
   instructionIssuedV1,
   instructionReportedV1,
@@ -341,5 +342,55 @@ describe('payouts: maker-checker, signed instructions, bank results, retries, fa
     expect(verified.body).toMatchObject({ intact: true, payouts: { intact: true } });
     expect(verified.body.payouts.events).toBeGreaterThanOrEqual(30);
     await expect(db.query(`DELETE FROM payment.payout_event WHERE entitlement_id = $1`, [(await entitlementOf('VU THI HOA')).id])).rejects.toThrow(/append-only/);
+  });
+
+  it('answers auditors by CCCD, cycle, institution and status, with each payout timeline and a CSV export; officers see only their area', async () => {
+    const byCycle = await request(server()).get('/payouts').query({ cycleId, status: 'held' }).set('authorization', auditor).expect(200);
+    expect(byCycle.body.items.map((item: { finalReason: string }) => item.finalReason).sort()).toEqual(['MD07', 'NOT_COLLECTED', 'TIMEOUT']);
+    expect(byCycle.body.items[0].cccdMasked).not.toContain('042148001234');
+    const viaMomo = await request(server()).get('/payouts').query({ cycleId, institutionCode: 'MOMO' }).set('authorization', auditor).expect(200);
+    expect(viaMomo.body.items).toEqual([expect.objectContaining({ beneficiaryId: people.get('TRAN THI BINH'), status: 'paid', paidChannel: 'ewallet', attempts: 2 })]);
+    const haNoi = await request(server()).get('/payouts').query({ cycleId }).set('authorization', `Bearer ${tokenFor(PRINCIPALS.haNoiOfficer)}`).expect(200);
+    expect(haNoi.body.items).toEqual([]);
+    await request(server()).get('/payouts').query({ cccd: '12345' }).set('authorization', auditor).expect(400);
+
+    const binh = (await entitlementOf('TRAN THI BINH')).id;
+    const timeline = await request(server()).get(`/payouts/${binh}/timeline`).set('authorization', auditor).expect(200);
+    expect(timeline.body.events.map((event: { kind: string }) => event.kind)).toEqual(['prepared', 'approved', 'sent', 'rejected', 'sent', 'settled']);
+    expect(timeline.body.events[3]).toMatchObject({ reasonCode: 'AC04', actor: `bank:${VCB}` });
+    expect(timeline.body.attempts.map((attempt: { institutionCode: string; accountNumberMasked: string }) => [attempt.institutionCode, attempt.accountNumberMasked])).toEqual([
+      [VCB, '****0002'],
+      ['MOMO', '****5678'],
+    ]);
+    await request(server()).get(`/payouts/${binh}/timeline`).set('authorization', `Bearer ${tokenFor(PRINCIPALS.haNoiOfficer)}`).expect(404);
+
+    const csv = await request(server()).get('/payouts/export.csv').query({ cycleId }).set('authorization', auditor).expect(200);
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toBe('ma_khoan_huong,cccd,chuong_trinh,ky,loai,so_tien_dong,ma_tinh,ma_xa,trang_thai,kenh_da_chi,ly_do,to_chuc_chi_tra,so_lan_chi');
+    expect(lines).toHaveLength(1 + 7);
+    expect(csv.text).not.toContain('042148001234');
+  });
+
+  it('cancels the months after a death that were not yet sent, with the reason', async () => {
+    const next = await request(server()).post('/cycles').set('authorization', officer).send({ programmeCode: programme, provinceCode: '42', communeCode: commune, period: '2027-01' }).expect(201);
+    const an = people.get('NGUYEN VAN AN')!;
+    const [owed] = await db.query(`SELECT id, status FROM payment.entitlement WHERE cycle_id = $1 AND beneficiary_id = $2`, [next.body.id, an]);
+    expect(owed.status).toBe('awaiting_approval');
+    const ceased = beneficiaryCeasedV1.envelope.parse({
+      eventId: uuidv7(),
+      type: beneficiaryCeasedV1.type,
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      producer: 'beneficiary',
+      correlationId: `test-cease-${an}`,
+      causationId: null,
+      aggregateId: an,
+      payload: { beneficiaryId: an, programmeCode: programme, provinceCode: '42', communeCode: commune, reasonCode: 'DECEASED', changedBy: 'system:death-feed', changedAt: '2026-12-20T08:00:00+07:00', effectiveDate: '2026-12-18', paymentsStopFrom: '2027-01-01', opensFuneralSupport: true },
+    });
+    await institutions.publish(beneficiaryCeasedV1.topic, ceased);
+    await waitFor(async () => (await db.query(`SELECT status FROM payment.entitlement WHERE id = $1`, [owed.id]))[0].status === 'cancelled', 'the January entitlement cancelled');
+    expect(await db.query(`SELECT status, final_reason FROM payment.entitlement WHERE id = $1`, [owed.id])).toEqual([{ status: 'cancelled', final_reason: 'CEASED_DECEASED' }]);
+    // December, already paid, stays paid
+    expect(await entitlementOf('NGUYEN VAN AN')).toMatchObject({ status: 'paid' });
   });
 });

@@ -1,6 +1,7 @@
 import type { beneficiaryRegisteredV1, EventEnvelope, PayloadOf } from '@app/contracts';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { PayoutCancellationService } from '../payouts/payout-cancellation.service';
 import { PayeeEntity } from './payee.entity';
 
 /** What every status event of the registry carries (verified, suspended, reinstated, ceased). */
@@ -14,6 +15,8 @@ export type PayeeStatus = 'active' | 'suspended' | 'ceased';
  */
 @Injectable()
 export class PayeesService {
+  constructor(private readonly cancellation: PayoutCancellationService) {}
+
   /** Runs inside the inbox transaction, so the row and the consumed event id commit together. */
   async recordRegistration(event: EventEnvelope<PayloadOf<typeof beneficiaryRegisteredV1>>, manager: EntityManager): Promise<void> {
     const registered = event.payload;
@@ -41,6 +44,9 @@ export class PayeesService {
       [event.eventId, payload.beneficiaryId, toStatus, payload.reasonCode, payload.paymentsStopFrom ?? null, payload.changedAt],
     );
     await this.applyLatestStatus(manager, payload.beneficiaryId);
+    if (toStatus === 'ceased' && payload.paymentsStopFrom) {
+      await this.cancellation.cancelFrom(manager, payload.beneficiaryId, payload.paymentsStopFrom, payload.reasonCode, `${event.producer}:${payload.reasonCode.toLowerCase()}`);
+    }
   }
 
   /** Puts the most recent known status on the payee row, if the row exists yet. */
