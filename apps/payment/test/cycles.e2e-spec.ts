@@ -3,9 +3,12 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { PRINCIPALS, TEST_ENV, tokenFor } from '../../../test/support/test-environment';
+import { PRINCIPALS, TEST_ENV, tokenFor, waitFor } from '../../../test/support/test-environment';
 import { startTestApp } from '../../../test/support/test-app';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { PaymentAppModule } from '../src/app.module';
+import { CYCLE_SCHEDULE_QUEUE, GENERATE_MONTHLY_JOB } from '../src/cycles/cycle-schedule.queue';
 import { paymentConfigSchema } from '../src/config/payment.config';
 
 jest.setTimeout(60_000);
@@ -127,6 +130,19 @@ describe('payout cycles (real PostgreSQL)', () => {
     await request(app.getHttpServer()).get(`/cycles/${created.body.id}`).set('authorization', `Bearer ${tokenFor(PRINCIPALS.nationalAuditor)}`).expect(200);
     const outside = await request(app.getHttpServer()).get(`/cycles/${created.body.id}`).set('authorization', `Bearer ${tokenFor(PRINCIPALS.haNoiOfficer)}`).expect(403);
     expect(outside.body.code).toBe('AUTH.OUT_OF_AREA');
+  });
+
+  it('opens the month\'s cycles from the BullMQ job scheduler, once per programme and province, however often it runs', async () => {
+    const programme = 'CYCLE_SCHEDULED';
+    await allowancesFor(programme);
+    await seedPayees(programme, [{ category: 'NCT_80', status: 'active' }, { category: 'KT_NANG', status: 'active' }]);
+    const queue = app.get<Queue>(getQueueToken(CYCLE_SCHEDULE_QUEUE));
+    const scheduledCycles = async () => db.query(`SELECT province_code, period, entitled_count, created_by FROM payment.payout_cycle WHERE programme_code = $1`, [programme]);
+    const first = await queue.add(GENERATE_MONTHLY_JOB, { period: '2027-03' });
+    await waitFor(async () => (await first.getState()) === 'completed', 'the scheduled run');
+    const again = await queue.add(GENERATE_MONTHLY_JOB, { period: '2027-03' });
+    await waitFor(async () => (await again.getState()) === 'completed', 'the repeated run');
+    expect(await scheduledCycles()).toEqual([{ province_code: '42', period: '2027-03', entitled_count: 2, created_by: 'admin:cycle-scheduler' }]);
   });
 
   // Last in the suite: it tampers with the trail (as a database superuser could) and then repairs it.

@@ -7,6 +7,8 @@ import { monthlyAllowance, type RuleTables } from '../entitlements/allowance-rul
 import type { CreateCycleDto } from './dto/create-cycle.dto';
 
 const PAGE = 5_000;
+/** The actor recorded for cycles the monthly schedule opens (national scope, no person). */
+const SCHEDULER: Principal = { sub: 'cycle-scheduler', role: 'admin' };
 type ExclusionReason = 'NOT_VERIFIED' | 'SUSPENDED' | 'CEASED' | 'NO_RULE' | 'ALREADY_ENTITLED';
 
 interface PayeeRow {
@@ -74,6 +76,22 @@ export class PayoutCyclesService {
       [input.programmeCode, input.provinceCode, input.communeCode ?? null, input.period],
     );
     return { created, cycle: await this.view(row.id) };
+  }
+
+  /**
+   * The scheduler's run: one cycle per programme and province that has active payees. Idempotent like
+   * generate(): a second run for the month finds the cycles and creates nothing.
+   */
+  async generateForAllAreas(period: string): Promise<{ areas: number; created: number }> {
+    const areas: Array<{ programme_code: string; province_code: string }> = await this.dataSource.query(
+      `SELECT DISTINCT programme_code, province_code FROM payment.payee WHERE status = 'active' ORDER BY 1, 2`,
+    );
+    let created = 0;
+    for (const area of areas) {
+      const result = await this.generate({ programmeCode: area.programme_code, provinceCode: area.province_code, period }, SCHEDULER);
+      if (result.created) created += 1;
+    }
+    return { areas: areas.length, created };
   }
 
   async get(id: string, principal: Principal): Promise<CycleView> {
