@@ -1,7 +1,6 @@
 import {
   accountTransportContext,
   COMMUNES_2025,
-  dongToWire,
   instructionIssuedV1,
   payoutSentV1,
   signPayload,
@@ -12,6 +11,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { PaymentConfig } from '../config/payment.config';
+import { attemptFields, payoutFields } from '../payouts/payout-events';
 import { PayoutLedgerService } from '../payouts/payout-ledger.service';
 
 interface AttemptToSend {
@@ -140,20 +140,8 @@ export class InstructionDispatcherService {
   private sentEvent(attempt: AttemptToSend, now: Date): PayloadOf<typeof payoutSentV1> {
     const commune = COMMUNES_2025[attempt.commune_code];
     return {
-      entitlementId: attempt.entitlement_id,
-      beneficiaryId: attempt.beneficiary_id,
-      cycleId: attempt.cycle_id,
-      programmeCode: attempt.programme_code,
-      period: attempt.period,
-      kind: attempt.kind,
-      amountDong: dongToWire(BigInt(attempt.amount_dong)),
-      provinceCode: attempt.province_code,
-      communeCode: attempt.commune_code,
-      instructionId: attempt.instruction_id,
-      attemptNumber: attempt.attempt_number,
-      channel: attempt.channel,
-      institutionCode: attempt.institution_code,
-      accountNumberMasked: attempt.account_number_masked,
+      ...payoutFields(attempt),
+      ...attemptFields(attempt),
       cashCollection:
         attempt.channel === 'cash'
           ? {

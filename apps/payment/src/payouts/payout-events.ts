@@ -33,7 +33,10 @@ export const ATTEMPT_SELECT = `
     JOIN payment.entitlement e ON e.id = a.entitlement_id
     JOIN payment.payee p ON p.beneficiary_id = e.beneficiary_id`;
 
-function payoutFields(attempt: AttemptRow) {
+type PayoutColumns = Pick<AttemptRow, 'entitlement_id' | 'beneficiary_id' | 'cycle_id' | 'programme_code' | 'period' | 'kind' | 'amount_dong' | 'province_code' | 'commune_code'>;
+type AttemptColumns = Pick<AttemptRow, 'instruction_id' | 'attempt_number' | 'channel' | 'institution_code' | 'account_number_masked'>;
+
+export function payoutFields(attempt: PayoutColumns) {
   return {
     entitlementId: attempt.entitlement_id,
     beneficiaryId: attempt.beneficiary_id,
@@ -47,7 +50,7 @@ function payoutFields(attempt: AttemptRow) {
   };
 }
 
-function attemptFields(attempt: AttemptRow) {
+export function attemptFields(attempt: AttemptColumns) {
   return {
     instructionId: attempt.instruction_id,
     attemptNumber: attempt.attempt_number,
