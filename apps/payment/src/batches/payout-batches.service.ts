@@ -79,10 +79,8 @@ export class PayoutBatchesService {
         const batchId = uuidv5(`${cycleId}/${route.institutionCode}`, BATCH_NAMESPACE);
         planned.push([instructionIdFor(entitlement.id, 1), entitlement.id, batchId, route.channel, route.institutionCode, route.accountId, route.accountNumberMasked, entitlement.amount_dong]);
       }
-      const batchIds = [...new Set(planned.map((row) => row[2] as string))];
-      for (const batchId of batchIds) {
-        const institution = planned.find((row) => row[2] === batchId)![4] as string;
-        const channel = planned.find((row) => row[2] === batchId)![3] as string;
+      const batches = new Map(planned.map((row) => [row[2] as string, { channel: row[3] as string, institution: row[4] as string }]));
+      for (const [batchId, { channel, institution }] of batches) {
         await manager.query(
           `INSERT INTO payment.payout_batch (id, cycle_id, institution_code, channel, status, item_count, total_dong, content_hash, prepared_by, prepared_at)
            VALUES ($1, $2, $3, $4, 'awaiting_approval', 0, 0, repeat('0', 64), $5, $6) ON CONFLICT (id) DO NOTHING`,
@@ -212,7 +210,11 @@ export class PayoutBatchesService {
       [beneficiaryIds],
     );
     const byBeneficiary = new Map<string, PayeeAccountRow[]>();
-    for (const row of rows) byBeneficiary.set(row.beneficiary_id, [...(byBeneficiary.get(row.beneficiary_id) ?? []), row]);
+    for (const row of rows) {
+      const accounts = byBeneficiary.get(row.beneficiary_id) ?? [];
+      accounts.push(row);
+      byBeneficiary.set(row.beneficiary_id, accounts);
+    }
     return byBeneficiary;
   }
 

@@ -150,7 +150,11 @@ export class PayoutLedgerService {
         [heads.map((head) => head.id)],
       );
       const byEntitlement = new Map<string, typeof rows>();
-      for (const row of rows) byEntitlement.set(row.entitlement_id, [...(byEntitlement.get(row.entitlement_id) ?? []), row]);
+      for (const row of rows) {
+        const chain = byEntitlement.get(row.entitlement_id) ?? [];
+        chain.push(row);
+        byEntitlement.set(row.entitlement_id, chain);
+      }
       for (const head of heads) {
         let prev = GENESIS_HASH;
         let expected = 1;
