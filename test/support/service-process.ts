@@ -10,8 +10,18 @@ const ENTRY_POINTS = {
   notification: 'dist/apps/notification/apps/notification/src/main.js',
   'population-registry-stand-in': 'dist/stand-ins/population-registry/stand-ins/population-registry/src/main.js',
   'bank-stand-in': 'dist/stand-ins/bank/stand-ins/bank/src/main.js',
+  'messaging-providers-stand-in': 'dist/stand-ins/messaging-providers/stand-ins/messaging-providers/src/main.js',
 } as const;
 export type ServiceName = keyof typeof ENTRY_POINTS;
+
+/**
+ * Per-service defaults a test can override. The bank stand-in answers Kafka instructions only when a
+ * test asks for it: a test that needs only name-enquiry must not answer the instructions another
+ * test, running at the same time on the same broker, publishes.
+ */
+const SERVICE_DEFAULTS: Partial<Record<ServiceName, Record<string, string>>> = {
+  'bank-stand-in': { BANK_STAND_IN_KAFKA_ENABLED: 'false' },
+};
 
 /** A service running as a real process from its build output, as it runs in production. */
 export class ServiceProcess {
@@ -32,7 +42,7 @@ export class ServiceProcess {
     const entry = path.join(ROOT, ENTRY_POINTS[name]);
     const child = spawn(process.execPath, [entry], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...TEST_ENV, PORT: String(port), HTTP_HOST: '127.0.0.1', ...env },
+      env: { PATH: process.env.PATH ?? '', ...TEST_ENV, PORT: String(port), HTTP_HOST: '127.0.0.1', ...SERVICE_DEFAULTS[name], ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new ServiceProcess(name, port, child);

@@ -11,7 +11,10 @@ export interface StandInAccount {
   institution: string;
   account: string;
   holderName: string;
-  status: 'active' | 'closed';
+  /** blocked: name-enquiry still answers, a credit is refused (AC06). */
+  status: 'active' | 'closed' | 'blocked';
+  /** The bank has learnt the holder died: name-enquiry still answers, a credit is refused (MD07). */
+  deceased: boolean;
 }
 
 export type EnquiryAnswer = { outcome: 'found'; holderName: string } | { outcome: 'not_found' } | { outcome: 'closed' };
@@ -42,6 +45,10 @@ export class BankAccountsService {
     const stored = { ...account, holderName: bankStyleName(account.holderName) };
     this.accounts.set(`${account.institution}/${account.account}`, stored);
     return stored;
+  }
+
+  find(institution: string, account: string): StandInAccount | undefined {
+    return this.accounts.get(`${institution}/${account}`);
   }
 
   async enquire(institution: string, account: string): Promise<EnquiryAnswer> {

@@ -4,7 +4,11 @@ import { BankAccountsService } from './bank-accounts.service';
 
 const institutionPattern = /^(\d{6}|[A-Z0-9_]{2,30})$/;
 const accountPattern = /^\d{6,19}$/;
-const accountSchema = z.object({ holderName: z.string().min(1).max(200), status: z.enum(['active', 'closed']).default('active') });
+const accountSchema = z.object({
+  holderName: z.string().min(1).max(200),
+  status: z.enum(['active', 'closed', 'blocked']).default('active'),
+  deceased: z.boolean().default(false),
+});
 
 @Controller()
 export class NameEnquiryController {

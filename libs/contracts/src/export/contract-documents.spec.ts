@@ -1,9 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { createPublicKey } from 'node:crypto';
 import { envelopeMetaSchema } from '../envelope';
-import { beneficiaryRegisteredV1, deadLetterTopicOf, EVENT_CATALOGUE } from '../events';
-import { asyncApiDocument, contractDocuments, DEAD_LETTER_HEADER_DOCS, schemaFileName } from './contract-documents';
+import { beneficiaryRegisteredV1, deadLetterTopicOf, EVENT_CATALOGUE, instructionIssuedV1, instructionReportedV1, type EventDefinition } from '../events';
+import { verifyPayloadSignature, type DetachedSignature } from '../values/canonical-json';
+import { PAYING_INSTITUTIONS } from '../values/paying-institution';
+import { asyncApiDocument, contractDocuments, DEAD_LETTER_HEADER_DOCS, institutionChannels, schemaFileName } from './contract-documents';
 import { contractsDirectory, findRepoRoot, isGeneratedFile, renderContractFiles } from './export-contracts.cli';
+import { EXAMPLE_SIGNING_KEYS } from './institution-examples';
 
 type Schema = Record<string, unknown>;
 
@@ -77,11 +81,14 @@ function parsedSchemaOf(topic: string): Schema {
   return JSON.parse(contractDocuments()[schemaFileName(topic)]) as Schema;
 }
 
+const INSTITUTION_SCHEMA_FILES = ['bank.institution.instruction.issued.v1.schema.json', 'bank.institution.instruction.reported.v1.schema.json'];
+
 describe('contract documents', () => {
-  it('has one JSON Schema document per catalogue topic, and nothing else', () => {
+  it('has one JSON Schema document per catalogue topic and per institution topic family, and nothing else', () => {
     const documents = contractDocuments();
-    expect(Object.keys(documents).sort()).toEqual(EVENT_CATALOGUE.map((definition) => `${definition.topic}.schema.json`).sort());
-    for (const definition of EVENT_CATALOGUE) {
+    expect(Object.keys(documents).sort()).toEqual([...EVENT_CATALOGUE.map((definition) => `${definition.topic}.schema.json`), ...INSTITUTION_SCHEMA_FILES].sort());
+    const definitions: EventDefinition[] = [...EVENT_CATALOGUE, ...institutionChannels().map((channel) => channel.definition)];
+    for (const definition of definitions) {
       const text = documents[schemaFileName(definition.topic)];
       expect(text.endsWith('}\n')).toBe(true);
       expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
@@ -129,7 +136,8 @@ describe('contract documents', () => {
     const document = asyncApiDocument() as { asyncapi: string; channels: Record<string, Schema>; operations: Record<string, Schema> };
     expect(document.asyncapi).toBe('3.0.0');
     const byAddress = new Map(Object.entries(document.channels).map(([id, channel]) => [channel.address as string, { id, channel }]));
-    expect(byAddress.size).toBe(EVENT_CATALOGUE.length * 2);
+    // every catalogue topic and its dead letters, plus instructions, results and the results' dead letters
+    expect(byAddress.size).toBe(EVENT_CATALOGUE.length * 2 + 3);
     for (const definition of EVENT_CATALOGUE) {
       const main = byAddress.get(definition.topic)!;
       const [message] = Object.values(main.channel.messages as Record<string, Schema>);
@@ -160,6 +168,64 @@ describe('contract documents', () => {
         expect((channel.messages as Record<string, Schema>)[messageId]).toBeDefined();
       }
     }
+  });
+
+  it('documents the per-institution topics once, as channels parameterised by the institution code', () => {
+    const document = asyncApiDocument() as { channels: Record<string, Schema>; operations: Record<string, Schema> };
+    const byAddress = new Map(Object.values(document.channels).map((channel) => [channel.address as string, channel]));
+    const codes = PAYING_INSTITUTIONS.map((institution) => institution.code.toLowerCase());
+    expect(codes).toEqual(expect.arrayContaining(['970436', 'momo', 'vnpost']));
+    for (const address of ['bank.{institution}.instruction.issued.v1', 'bank.{institution}.instruction.reported.v1', 'bank.{institution}.instruction.reported.v1.dlq']) {
+      const channel = byAddress.get(address)!;
+      expect(channel).toBeDefined();
+      const parameter = (channel.parameters as Record<string, Schema>).institution;
+      expect(parameter.enum).toEqual(codes);
+      expect(String(parameter.description)).toContain('bank.<institution>.');
+    }
+    // AnSinh sends instructions and receives results
+    const actionOn = (address: string) =>
+      Object.values(document.operations)
+        .filter((operation) => (operation.channel as { $ref: string }).$ref === `#/channels/${Object.entries(document.channels).find(([, channel]) => channel.address === address)![0]}`)
+        .map((operation) => operation.action);
+    expect(actionOn('bank.{institution}.instruction.issued.v1')).toEqual(['send']);
+    expect(actionOn('bank.{institution}.instruction.reported.v1')).toEqual(['receive']);
+    expect(byAddress.has('bank.{institution}.instruction.issued.v1.dlq')).toBe(false);
+
+    for (const channel of institutionChannels()) {
+      const [message] = Object.values(byAddress.get(channel.definition.topic)!.messages as Record<string, Schema>);
+      expect(JSON.stringify((message.bindings as { kafka: { key: Schema } }).kafka.key)).toContain('instructionId');
+      const { $schema: _draft07, ...payloadSchema } = (message.payload as { schema: Schema }).schema;
+      const { $schema: _draft2020, examples, ...fileSchema } = parsedSchemaOf(channel.definition.topic);
+      expect(payloadSchema).toEqual(fileSchema);
+      expect((message.examples as Array<{ payload: unknown }>).map((example) => example.payload)).toEqual(examples);
+    }
+  });
+
+  it('gives valid, signed examples of instructions and results, with Vietnamese names and amounts in đồng strings', () => {
+    const ansinhKey = createPublicKey({ key: Buffer.from(EXAMPLE_SIGNING_KEYS.ansinh.publicKeySpki, 'base64'), format: 'der', type: 'spki' });
+    const institutionKey = createPublicKey({ key: Buffer.from(EXAMPLE_SIGNING_KEYS.institution.publicKeySpki, 'base64'), format: 'der', type: 'spki' });
+    const [issued, reported] = institutionChannels();
+    const statuses: string[] = [];
+    for (const [channel, key, definitionOf] of [
+      [issued, ansinhKey, instructionIssuedV1],
+      [reported, institutionKey, instructionReportedV1],
+    ] as const) {
+      const schema = parsedSchemaOf(channel.definition.topic);
+      expect(schema.examples).toHaveLength(channel.examples.length);
+      for (const { envelope } of channel.examples) {
+        const payload = envelope.payload as Record<string, unknown> & { institutionCode: string; amountDong: string; signature: DetachedSignature; status?: string };
+        const clean = JSON.parse(JSON.stringify(envelope)) as unknown;
+        expect(definitionOf(payload.institutionCode).envelope.safeParse(clean).success).toBe(true);
+        expect(violations(schema, clean)).toEqual([]);
+        expect(payload.amountDong).toMatch(/^[1-9]\d*$/);
+        expect(verifyPayloadSignature(payload, key)).toBe(true);
+        // one đồng more and the signature no longer holds
+        expect(verifyPayloadSignature({ ...payload, amountDong: String(BigInt(payload.amountDong) + 1n) }, key)).toBe(false);
+        if (payload.status) statuses.push(payload.status);
+      }
+    }
+    expect(statuses.sort()).toEqual(['rejected', 'settled']);
+    expect(JSON.stringify(issued.examples)).toContain('Nguyễn Thị Đào');
   });
 
   it('matches the committed docs/contracts/ (run `npm run build && npm run contracts:export` after changing an event)', () => {

@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { DEAD_LETTER_HEADERS, deadLetterTopicOf, EVENT_CATALOGUE, type EventDefinition } from '../events';
+import { DEAD_LETTER_HEADERS, deadLetterTopicOf, EVENT_CATALOGUE, instructionIssuedV1, instructionReportedV1, type EventDefinition } from '../events';
+import { PAYING_INSTITUTIONS } from '../values/paying-institution';
+import { instructionIssuedExamples, instructionReportedExamples, type InstitutionExample } from './institution-examples';
 
 /**
  * The contracts as documents for the engineers of banks and other consumers: one JSON Schema per
- * event and one AsyncAPI document for every topic. Pure: derived from EVENT_CATALOGUE only, so the
+ * event and one AsyncAPI document for every topic. Pure: derived from EVENT_CATALOGUE and the
+ * per-institution instruction topics only, so the
  * committed copies in docs/contracts/ can be compared with what the code says now
  * (`npm run contracts:export` rewrites them).
  */
@@ -32,10 +35,40 @@ export const DEAD_LETTER_HEADER_DOCS: Readonly<Record<string, JsonObject>> = {
   },
 };
 
-/** File name of the JSON Schema of an event in docs/contracts/. */
+/** File name of the JSON Schema of an event in docs/contracts/ (`{institution}` is written `institution`). */
 export function schemaFileName(topic: string): string {
-  return `${topic}.schema.json`;
+  return `${topic.replace(/[{}]/g, '')}.schema.json`;
 }
+
+/** The placeholder of the paying institution in the names of the per-institution topics. */
+export const INSTITUTION_PARAMETER = 'institution';
+
+/**
+ * A family of topics, one per paying institution (`bank.{institution}.instruction.issued.v1`), with
+ * the same contract on each: documented once, as a parameterised channel.
+ */
+export interface InstitutionChannel {
+  definition: EventDefinition;
+  /** What AnSinh does on it: send instructions, receive results. */
+  action: 'send' | 'receive';
+  examples: ReadonlyArray<InstitutionExample<unknown>>;
+}
+
+export function institutionChannels(): InstitutionChannel[] {
+  const placeholder = `{${INSTITUTION_PARAMETER}}`;
+  return [
+    { definition: instructionIssuedV1(placeholder), action: 'send', examples: instructionIssuedExamples() },
+    { definition: instructionReportedV1(placeholder), action: 'receive', examples: instructionReportedExamples() },
+  ];
+}
+
+const INSTITUTION_PARAMETER_DOC = {
+  description:
+    'The paying institution, lower case: a bank by its 6-digit NAPAS BIN (970436 Vietcombank), an e-wallet by its provider code ' +
+    '(momo), or vnpost for cash at the post office. A PREFIXED Kafka ACL on `bank.<institution>.` confines an institution to its own topics.',
+  enum: PAYING_INSTITUTIONS.map((institution) => institution.code.toLowerCase()),
+  examples: ['970436', 'momo', 'vnpost'],
+};
 
 /**
  * The JSON Schema of an event's envelope, as zod derives it, with a title and description, and with
@@ -58,11 +91,18 @@ export function envelopeJsonSchema(definition: EventDefinition, target: SchemaTa
   };
 }
 
-/** File name → content: one `<topic>.schema.json` per event in the catalogue. */
+/** The schema of a per-institution topic, with its examples (signed with the RFC 8032 test keys). */
+function institutionJsonSchema(channel: InstitutionChannel, target: SchemaTarget): JsonObject {
+  return { ...envelopeJsonSchema(channel.definition, target), examples: channel.examples.map((example) => example.envelope) };
+}
+
+/** File name → content: one `<topic>.schema.json` per event in the catalogue and per institution topic family. */
 export function contractDocuments(): Record<string, string> {
-  return Object.fromEntries(
-    EVENT_CATALOGUE.map((definition) => [schemaFileName(definition.topic), `${JSON.stringify(envelopeJsonSchema(definition), null, 2)}\n`]),
-  );
+  const render = (schema: JsonObject) => `${JSON.stringify(schema, null, 2)}\n`;
+  return Object.fromEntries([
+    ...EVENT_CATALOGUE.map((definition) => [schemaFileName(definition.topic), render(envelopeJsonSchema(definition))]),
+    ...institutionChannels().map((channel) => [schemaFileName(channel.definition.topic), render(institutionJsonSchema(channel, 'draft-2020-12'))]),
+  ]);
 }
 
 /** `beneficiary.beneficiary.registered.v1` → `beneficiaryBeneficiaryRegisteredV1` (AsyncAPI ids allow no dots). */
@@ -76,6 +116,94 @@ function idOf(topic: string): string {
 
 function capitalise(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+const INSTITUTION_KEY_DOC = {
+  type: 'string',
+  format: 'uuid',
+  description: 'The instructionId (the envelope\'s aggregateId): every send and every answer of one instruction share a partition, in order.',
+};
+
+/** The channels, operations and dead-letter channel of the per-institution topics. */
+function institutionAsyncApi(channels: JsonObject, operations: JsonObject): void {
+  for (const channel of institutionChannels()) {
+    const { definition } = channel;
+    const channelId = idOf(definition.topic);
+    const messageId = idOf(definition.type);
+    channels[channelId] = {
+      address: definition.topic,
+      title: definition.topic,
+      description:
+        `${definition.description}\n\nOne topic per paying institution; \`{institution}\` is its code in lower case. ` +
+        'Kafka message key: the instructionId. Delivery is at least once in both directions: de-duplicate instructions on instructionId, ' +
+        'results on instructionId + status. See docs/banks.md.',
+      parameters: { [INSTITUTION_PARAMETER]: INSTITUTION_PARAMETER_DOC },
+      messages: {
+        [messageId]: {
+          name: definition.type,
+          title: `${definition.type} v${definition.version}`,
+          summary: definition.description,
+          contentType: 'application/json',
+          headers: {
+            type: 'object',
+            properties: { 'x-correlation-id': { type: 'string', description: 'Same value as the envelope\'s correlationId.' } },
+          },
+          payload: { schemaFormat: 'application/schema+json;version=draft-07', schema: envelopeJsonSchema(definition, 'draft-07') },
+          correlationId: { description: 'Ties the answer to the instruction and the batch that caused it.', location: '$message.payload#/correlationId' },
+          bindings: { kafka: { key: INSTITUTION_KEY_DOC, bindingVersion: '0.5.0' } },
+          examples: channel.examples.map((example) => ({
+            name: example.name,
+            summary: example.summary,
+            headers: { 'x-correlation-id': example.envelope.correlationId },
+            payload: example.envelope,
+          })),
+        },
+      },
+      bindings: { kafka: { bindingVersion: '0.5.0' } },
+    };
+    const verb = channel.action === 'send' ? 'Publish' : 'Receive';
+    operations[`${channel.action}${capitalise(channelId)}`] = {
+      action: channel.action,
+      title: `${verb} ${definition.type} v${definition.version}`,
+      summary:
+        channel.action === 'send'
+          ? 'AnSinh\'s payment service publishes instructions from its transactional outbox; the institution reads them.'
+          : 'The institution publishes its answers; AnSinh\'s payment service verifies the signature and applies each answer once.',
+      channel: { $ref: `#/channels/${channelId}` },
+      messages: [{ $ref: `#/channels/${channelId}/messages/${messageId}` }],
+    };
+    if (channel.action !== 'receive') continue;
+
+    // AnSinh consumes the results, so it dead-letters the ones it cannot apply; the institution may read them.
+    const deadLetterTopic = deadLetterTopicOf(definition.topic);
+    const deadLetterChannelId = idOf(deadLetterTopic);
+    channels[deadLetterChannelId] = {
+      address: deadLetterTopic,
+      title: deadLetterTopic,
+      description:
+        `Results AnSinh could not apply, copied unchanged from ${definition.topic} with headers saying why ` +
+        '(not the contract, bad signature, unknown instruction, another institution\'s instruction). Read it to find your rejected answers.',
+      parameters: { [INSTITUTION_PARAMETER]: INSTITUTION_PARAMETER_DOC },
+      messages: {
+        deadLetter: {
+          name: `${definition.type}.dead-letter`,
+          title: `Dead letter of ${definition.topic}`,
+          contentType: 'application/octet-stream',
+          headers: { type: 'object', required: Object.keys(DEAD_LETTER_HEADER_DOCS), properties: DEAD_LETTER_HEADER_DOCS },
+          payload: { description: 'The original message value, byte for byte.' },
+          bindings: { kafka: { key: { type: 'string', description: 'The key of the original message (its instructionId, the aggregateId), unchanged.' }, bindingVersion: '0.5.0' } },
+        },
+      },
+      bindings: { kafka: { bindingVersion: '0.5.0' } },
+    };
+    operations[`deadLetter${capitalise(channelId)}`] = {
+      action: 'send',
+      title: `Dead-letter ${definition.topic}`,
+      summary: 'Sent by AnSinh\'s payment service when a result is invalid, rejected, or fails every attempt.',
+      channel: { $ref: `#/channels/${deadLetterChannelId}` },
+      messages: [{ $ref: `#/channels/${deadLetterChannelId}/messages/deadLetter` }],
+    };
+  }
 }
 
 /**
@@ -165,6 +293,7 @@ export function asyncApiDocument(): JsonObject {
       messages: [{ $ref: `#/channels/${deadLetterChannelId}/messages/deadLetter` }],
     };
   }
+  institutionAsyncApi(channels, operations);
 
   return {
     asyncapi: '3.0.0',
@@ -175,6 +304,8 @@ export function asyncApiDocument(): JsonObject {
         'Events of AnSinh, cashless social-welfare disbursement. Every event travels in one JSON envelope ' +
         '(eventId, type, version, occurredAt, producer, correlationId, causationId, aggregateId, payload). ' +
         'Topics are `<context>.<entity>.<event>.v<major>`: a breaking change gets a new topic, an added optional field does not. ' +
+        'Payment instructions and their results travel on one pair of topics per paying institution, `bank.{institution}.instruction.*.v1`, ' +
+        'signed with Ed25519 (docs/banks.md). ' +
         'Generated from the code by `npm run contracts:export`; do not edit by hand.',
     },
     defaultContentType: 'application/json',

@@ -1,0 +1,241 @@
+import {
+  canonicalJson,
+  instructionIssuedV1,
+  instructionReportedV1,
+  signPayload,
+  verifyPayloadSignature,
+  type PayloadOf,
+} from '@app/contracts';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Kafka, logLevel, Partitioners, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import { randomUUID, type KeyObject } from 'node:crypto';
+import { z } from 'zod';
+import { InstructionExecutorService, type Execution, type InstitutionAnswer, type ReceivedInstruction } from './instruction-executor.service';
+
+export interface InstructionTopicsOptions {
+  enabled: boolean;
+  brokers: string[];
+  institutions: string[];
+  groupId: string;
+  sessionTimeoutMs: number;
+  partitions: number;
+  ansinhPublicKey?: KeyObject;
+  signingKey?: KeyObject;
+  keyId: string;
+}
+export const INSTRUCTION_TOPICS_OPTIONS = Symbol('INSTRUCTION_TOPICS_OPTIONS');
+
+type ResultPayload = PayloadOf<ReturnType<typeof instructionReportedV1>>;
+
+/** Results kept for POST /results/replay; older ones are forgotten so a long load run stays in memory. */
+const REPLAYABLE_RESULTS = 200_000;
+
+interface SentResult {
+  topic: string;
+  key: string;
+  value: string;
+  correlationId: string;
+}
+
+/** The envelope fields an answer echoes; read leniently, since the message may be anything. */
+const looseEnvelope = z.object({
+  eventId: z.string().min(1).max(128).optional().catch(undefined),
+  correlationId: z.string().min(1).max(128).optional().catch(undefined),
+  payload: z.object({ instructionId: z.uuid() }).passthrough(),
+});
+
+/**
+ * The institutions' side of the Kafka contract, as any bank could build it with a plain Kafka client:
+ * read `bank.<code>.instruction.issued.v1`, verify AnSinh's signature, execute, and publish a signed
+ * answer on `bank.<code>.instruction.reported.v1` with key = instructionId.
+ */
+@Injectable()
+export class InstructionTopicsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(InstructionTopicsService.name);
+  private readonly kafka: Kafka;
+  private consumer?: Consumer;
+  private producer?: Producer;
+  private readonly institutionOfTopic: Map<string, string>;
+  private readonly pending = new Set<NodeJS.Timeout>();
+  private readonly sent: SentResult[] = [];
+  /** A repeat is answered with the very payload sent before (same reportedAt, same signature). */
+  private readonly payloadOfAnswer = new WeakMap<InstitutionAnswer, ResultPayload>();
+
+  constructor(
+    @Inject(INSTRUCTION_TOPICS_OPTIONS) private readonly options: InstructionTopicsOptions,
+    private readonly executor: InstructionExecutorService,
+  ) {
+    this.kafka = new Kafka({ clientId: 'bank-stand-in', brokers: options.brokers, logLevel: logLevel.WARN, retry: { retries: 8 } });
+    this.institutionOfTopic = new Map(options.institutions.map((code) => [instructionIssuedV1(code).topic, code]));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.options.enabled) return;
+    await this.ensureTopics();
+    this.producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    await this.producer.connect();
+    this.consumer = this.kafka.consumer({ groupId: this.options.groupId, sessionTimeout: this.options.sessionTimeoutMs });
+    await this.consumer.connect();
+    // from the beginning: an institution must never skip an instruction published before it first joined
+    await this.consumer.subscribe({ topics: [...this.institutionOfTopic.keys()], fromBeginning: true });
+    await this.consumer.run({ eachMessage: async ({ topic, partition, message }) => this.onInstruction(topic, partition, message) });
+    this.logger.log(`answering instructions of ${this.options.institutions.length} institution(s) as group ${this.options.groupId}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const timer of this.pending) clearTimeout(timer);
+    await Promise.allSettled([this.consumer?.disconnect(), this.producer?.disconnect()]);
+  }
+
+  /** Re-publishes results already sent, byte for byte (same eventId): a duplicate-delivery test. */
+  async replay(filter: { instructionId?: string } = {}): Promise<number> {
+    const chosen = this.sent.filter((result) => !filter.instructionId || result.key === filter.instructionId);
+    for (const result of chosen) await this.send(result);
+    return chosen.length;
+  }
+
+  sentResults(): number {
+    return this.sent.length;
+  }
+
+  clearSent(): void {
+    this.sent.length = 0;
+  }
+
+  private async ensureTopics(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const wanted = this.options.institutions.flatMap((code) => [instructionIssuedV1(code).topic, instructionReportedV1(code).topic]);
+      const existing = new Set(await admin.listTopics());
+      const missing = wanted.filter((topic) => !existing.has(topic));
+      if (missing.length === 0) return;
+      // AnSinh's payment service may create the same topics at the same moment: "already exists" is fine.
+      await admin
+        .createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions })) })
+        .catch(async (error: unknown) => {
+          const now = new Set(await admin.listTopics());
+          if (missing.some((topic) => !now.has(topic))) throw error;
+        });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private onInstruction(topic: string, partition: number, message: KafkaMessage): void {
+    const institutionCode = this.institutionOfTopic.get(topic)!;
+    const transport = { topic, partition, offset: message.offset, eventId: null as string | null };
+    let value: unknown;
+    try {
+      value = JSON.parse(message.value?.toString('utf8') ?? '');
+    } catch {
+      this.executor.recordUnreadable(institutionCode, transport, 'not JSON');
+      return;
+    }
+    const loose = looseEnvelope.safeParse(value);
+    if (!loose.success) {
+      this.executor.recordUnreadable(institutionCode, transport, 'no instructionId to answer to');
+      return;
+    }
+    transport.eventId = loose.data.eventId ?? null;
+    const meta = { correlationId: loose.data.correlationId ?? loose.data.payload.instructionId, causationId: loose.data.eventId ?? null };
+    const payload = loose.data.payload as Record<string, unknown> & { signature?: never };
+    const received = this.toReceived(institutionCode, payload, transport);
+
+    const signed = this.options.ansinhPublicKey !== undefined && verifyPayloadSignature(payload, this.options.ansinhPublicKey);
+    const definition = instructionIssuedV1(institutionCode);
+    const contract = definition.envelope.safeParse(value);
+    let execution: Execution;
+    if (!signed) execution = this.executor.refuse(received, 'invalid signature', 'invalid');
+    else if (!contract.success) execution = this.executor.refuse(received, `invalid instruction: ${contract.error.issues[0]?.path.join('.')}`, 'valid');
+    else if (contract.data.type !== definition.type || contract.data.version !== definition.version) {
+      execution = this.executor.refuse(received, `unexpected event ${contract.data.type} v${contract.data.version}`, 'valid');
+    } else if (contract.data.payload.institutionCode !== institutionCode) {
+      execution = this.executor.refuse(received, 'instruction for another institution', 'valid');
+    } else execution = this.executor.execute(received);
+    this.deliver(institutionCode, received.instructionId, meta, execution);
+  }
+
+  private toReceived(institutionCode: string, payload: Record<string, unknown>, transport: NonNullable<ReceivedInstruction['transport']>): ReceivedInstruction {
+    const text = (value: unknown) => (typeof value === 'string' ? value : null);
+    const creditor = (payload.creditor ?? {}) as Record<string, unknown>;
+    const channel = payload.channel === 'cash' || payload.channel === 'ewallet' ? payload.channel : 'bank';
+    const amount = text(payload.amountDong);
+    const { sendSequence: _sequence, issuedAt: _issuedAt, signature: _signature, ...content } = payload;
+    return {
+      source: 'kafka',
+      institutionCode,
+      instructionId: payload.instructionId as string,
+      endToEndId: text(payload.endToEndId),
+      channel,
+      amountDong: amount !== null && /^(0|[1-9]\d{0,18})$/.test(amount) ? amount : '0',
+      creditorName: text(creditor.name) ?? '',
+      accountNumber: text(creditor.accountNumber),
+      cccd: text(creditor.cccd),
+      sendSequence: typeof payload.sendSequence === 'number' ? payload.sendSequence : null,
+      content: canonicalJson(content),
+      transport,
+    };
+  }
+
+  private deliver(institutionCode: string, instructionId: string, meta: { correlationId: string; causationId: string | null }, execution: Execution): void {
+    if (execution.delivery !== 'send' || !execution.answer) return;
+    const answer = execution.answer;
+    const accepted = execution.acceptedFirst
+      ? this.publish(institutionCode, meta, this.signed({ ...this.resultOf(institutionCode, instructionId, answer), status: 'accepted', reasonCode: null, reasonText: null, bankReference: null }, 'valid'))
+      : Promise.resolve();
+    const timer = setTimeout(() => {
+      this.pending.delete(timer);
+      let payload = this.payloadOfAnswer.get(answer);
+      if (!payload) {
+        payload = this.signed(this.resultOf(institutionCode, instructionId, answer), execution.resultSignature);
+        this.payloadOfAnswer.set(answer, payload);
+      }
+      const final = payload;
+      accepted
+        .then(() => this.publish(institutionCode, meta, final))
+        .catch((error: unknown) => this.logger.error({ err: error, instructionId }, 'could not publish a result'));
+    }, execution.latencyMs);
+    this.pending.add(timer);
+  }
+
+  private resultOf(institutionCode: string, instructionId: string, answer: InstitutionAnswer): Omit<ResultPayload, 'signature'> {
+    return { instructionId, institutionCode, ...answer, reportedAt: new Date().toISOString() };
+  }
+
+  private signed(result: Omit<ResultPayload, 'signature'>, how: Execution['resultSignature']): ResultPayload {
+    if (how === 'missing' || !this.options.signingKey) return { ...result, signature: null };
+    const payload = signPayload(result, this.options.signingKey, this.options.keyId);
+    if (how === 'valid') return payload;
+    const bytes = Buffer.from(payload.signature.value, 'base64');
+    bytes[0] ^= 0x01;
+    return { ...payload, signature: { ...payload.signature, value: bytes.toString('base64') } };
+  }
+
+  private async publish(institutionCode: string, meta: { correlationId: string; causationId: string | null }, payload: ResultPayload): Promise<void> {
+    const definition = instructionReportedV1(institutionCode);
+    const envelope = definition.envelope.parse({
+      eventId: randomUUID(),
+      type: definition.type,
+      version: definition.version,
+      occurredAt: new Date().toISOString(),
+      producer: 'bank-stand-in',
+      correlationId: meta.correlationId,
+      causationId: meta.causationId,
+      aggregateId: payload.instructionId,
+      payload,
+    });
+    const result = { topic: definition.topic, key: payload.instructionId, value: JSON.stringify(envelope), correlationId: meta.correlationId };
+    await this.send(result);
+    this.sent.push(result);
+    if (this.sent.length > REPLAYABLE_RESULTS * 1.1) this.sent.splice(0, this.sent.length - REPLAYABLE_RESULTS);
+  }
+
+  private async send(result: SentResult): Promise<void> {
+    if (!this.producer) throw new Error('the Kafka side of the bank stand-in is disabled (BANK_STAND_IN_KAFKA_ENABLED=false)');
+    await this.producer.send({
+      topic: result.topic,
+      messages: [{ key: result.key, value: result.value, headers: { 'x-correlation-id': result.correlationId } }],
+    });
+  }
+}
