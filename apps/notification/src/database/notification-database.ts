@@ -1,6 +1,8 @@
+import { ContactPreferenceEntity } from '../recipients/contact-preference.entity';
 import { RecipientEntity } from '../recipients/recipient.entity';
 import { CreateRecipients1763884800000 } from './migrations/1763884800000-CreateRecipients';
+import { CreateNotices1763900000000 } from './migrations/1763900000000-CreateNotices';
 
 export const NOTIFICATION_SCHEMA = 'notification';
-export const NOTIFICATION_ENTITIES = [RecipientEntity];
-export const NOTIFICATION_MIGRATIONS = [CreateRecipients1763884800000];
+export const NOTIFICATION_ENTITIES = [RecipientEntity, ContactPreferenceEntity];
+export const NOTIFICATION_MIGRATIONS = [CreateRecipients1763884800000, CreateNotices1763900000000];

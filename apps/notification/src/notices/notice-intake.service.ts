@@ -1,0 +1,38 @@
+import type { EventDefinition } from '@app/contracts';
+import { InboxConsumerService } from '@app/platform';
+import { Injectable, Logger } from '@nestjs/common';
+import type { KafkaContext } from '@nestjs/microservices';
+import { NoticeDispatchService, type QueuedNotice } from './notice-dispatch.service';
+import { noticeRuleFor } from './notice-policy';
+import { NoticeTemplates } from './notice-templates';
+
+/**
+ * From a consumed event to a queued notice. The notice rows are written in the inbox transaction, so
+ * an event redelivered by Kafka finds its id in the inbox and adds nothing; the job is queued after the
+ * commit, so a worker never looks for a row that is not there yet.
+ */
+@Injectable()
+export class NoticeIntakeService {
+  private readonly logger = new Logger(NoticeIntakeService.name);
+
+  constructor(
+    private readonly inbox: InboxConsumerService,
+    private readonly dispatch: NoticeDispatchService,
+    private readonly templates: NoticeTemplates,
+  ) {}
+
+  async consume(definition: EventDefinition, context: KafkaContext): Promise<void> {
+    const rule = noticeRuleFor(definition);
+    let queued: QueuedNotice[] = [];
+    const outcome = await this.inbox.consume(definition, context, async (event, manager) => {
+      // the inbox may run this again after a rolled-back attempt: only the last run's rows exist
+      queued = [];
+      const draft = rule.decide(event.payload, this.templates);
+      if (draft) queued = await this.dispatch.open(manager, draft, { eventId: event.eventId, topic: context.getTopic() });
+    });
+    if (outcome !== 'processed' || queued.length === 0) return;
+    // Committed already: failing here must not make Kafka redeliver (the inbox would skip it as a
+    // duplicate); the sweeper queues notices that never got a job.
+    await this.dispatch.enqueue(queued).catch((error: unknown) => this.logger.warn({ err: error, notices: queued.map((notice) => notice.id) }, 'notice not queued; the sweeper will'));
+  }
+}
