@@ -8,7 +8,7 @@ import {
 } from '@app/contracts';
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import { createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
+import { freePort } from '../support/free-port';
 import { buildPain001 } from '../../apps/payment/src/bank-files/pain001.builder';
 import { parsePain002 } from '../../apps/payment/src/bank-files/pain002.parser';
 import { ServiceProcess } from '../support/service-process';
@@ -28,17 +28,6 @@ const KEY_ID = 'bank-stand-in-e2e';
 
 const ansinhKey = createPrivateKey({ key: Buffer.from(TEST_ENV.INSTRUCTION_SIGNING_KEY, 'base64'), format: 'der', type: 'pkcs8' });
 const bankPublicKey = createPublicKey(createPrivateKey({ key: Buffer.from(TEST_ENV.BANK_STAND_IN_SIGNING_KEY, 'base64'), format: 'der', type: 'pkcs8' }));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let accountSerial = 0;
 function newAccountNumber(): string {
