@@ -51,3 +51,25 @@ export function retryAfterMs(header: string | null): number {
   const date = Date.parse(header);
   return Number.isNaN(date) ? 1_000 : Math.min(Math.max(date - Date.now(), 100), 60_000);
 }
+
+export type GatewayReply<Body> = { answered: true; status: number; headers: Headers; body: Partial<Body> } | { answered: false; answer: ProviderAnswer };
+
+/**
+ * POSTs JSON to an HTTP messaging gateway. Silence (network failure, timeout) is an answer too, so a caller
+ * never has to catch; an unreadable body reads as empty and the HTTP status decides.
+ */
+export async function postToGateway<Body>(url: URL, headers: Record<string, string>, payload: unknown, timeoutMs: number): Promise<GatewayReply<Body>> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    return { answered: false, answer: noAnswer(error) };
+  }
+  const body = (await response.json().catch(() => ({}))) as Partial<Body>;
+  return { answered: true, status: response.status, headers: response.headers, body };
+}

@@ -1,7 +1,7 @@
 import { SERVICE_CONFIG } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import type { NotificationConfig } from '../config/notification.config';
-import { noAnswer, NoticeProvider, retryAfterMs, type DeliveryOutcome, type OutgoingNotice, type ProviderAnswer } from './notice-provider';
+import { NoticeProvider, postToGateway, retryAfterMs, type DeliveryOutcome, type OutgoingNotice, type ProviderAnswer } from './notice-provider';
 
 /** The brandname SMS gateway's result codes (docs/notification.md lists its API). */
 export const SMS_GATEWAY_CODES = [
@@ -49,6 +49,14 @@ export function classifySmsGatewayAnswer(status: number, code: string | undefine
   return status >= 400 && status < 500 ? 'terminal' : 'retryable';
 }
 
+interface SmsGatewayReply {
+  code: string;
+  messageId: string;
+  segments: number;
+  duplicate: boolean;
+  message: string;
+}
+
 @Injectable()
 export class SmsGatewayProvider extends NoticeProvider {
   readonly channel = 'sms' as const;
@@ -59,27 +67,24 @@ export class SmsGatewayProvider extends NoticeProvider {
   }
 
   async send(notice: OutgoingNotice): Promise<ProviderAnswer> {
-    let response: Response;
-    try {
-      response = await fetch(new URL('/sms/v1/messages', this.config.SMS_GATEWAY_URL), {
-        method: 'POST',
-        headers: { authorization: `Bearer ${this.config.SMS_GATEWAY_API_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ requestId: notice.noticeId, to: notice.to, brandname: this.config.SMS_BRANDNAME, text: notice.text }),
-        signal: AbortSignal.timeout(this.config.PROVIDER_TIMEOUT_MS),
-      });
-    } catch (error) {
-      return noAnswer(error);
-    }
-    const body = (await response.json().catch(() => ({}))) as { code?: string; messageId?: string; segments?: number; duplicate?: boolean; message?: string };
-    const code = body.code ?? (response.ok ? 'ACCEPTED' : undefined);
-    const outcome = classifySmsGatewayAnswer(response.status, code);
+    const reply = await postToGateway<SmsGatewayReply>(
+      new URL('/sms/v1/messages', this.config.SMS_GATEWAY_URL),
+      { authorization: `Bearer ${this.config.SMS_GATEWAY_API_KEY}` },
+      { requestId: notice.noticeId, to: notice.to, brandname: this.config.SMS_BRANDNAME, text: notice.text },
+      this.config.PROVIDER_TIMEOUT_MS,
+    );
+    if (!reply.answered) return reply.answer;
+    const { status, body } = reply;
+    const ok = status >= 200 && status < 300;
+    const code = body.code ?? (ok ? 'ACCEPTED' : undefined);
+    const outcome = classifySmsGatewayAnswer(status, code);
     return {
       outcome,
-      providerStatus: String(response.status),
+      providerStatus: String(status),
       providerCode: code ?? null,
       providerMessageId: body.messageId ?? null,
       detail: outcome === 'accepted' ? `${body.segments ?? '?'} segment(s)${body.duplicate ? ', duplicate request' : ''}` : (body.message?.slice(0, 200) ?? null),
-      retryAfterMs: outcome === 'rate_limited' ? retryAfterMs(response.headers.get('retry-after')) : null,
+      retryAfterMs: outcome === 'rate_limited' ? retryAfterMs(reply.headers.get('retry-after')) : null,
     };
   }
 }

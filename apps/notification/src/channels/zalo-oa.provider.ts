@@ -1,7 +1,7 @@
 import { SERVICE_CONFIG } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import type { NotificationConfig } from '../config/notification.config';
-import { noAnswer, NoticeProvider, type DeliveryOutcome, type OutgoingNotice, type ProviderAnswer } from './notice-provider';
+import { NoticeProvider, postToGateway, type DeliveryOutcome, type OutgoingNotice, type ProviderAnswer } from './notice-provider';
 
 /**
  * Zalo's OpenAPI answers HTTP 200 with an `error` number (0 = success); only a broken gateway
@@ -41,6 +41,12 @@ export function classifyZaloAnswer(status: number, error: number | undefined): D
   return 'retryable';
 }
 
+interface ZaloReply {
+  error: number;
+  message: string;
+  data: { message_id?: string };
+}
+
 @Injectable()
 export class ZaloOaProvider extends NoticeProvider {
   readonly channel = 'zalo' as const;
@@ -51,23 +57,19 @@ export class ZaloOaProvider extends NoticeProvider {
   }
 
   async send(notice: OutgoingNotice): Promise<ProviderAnswer> {
-    let response: Response;
-    try {
-      response = await fetch(new URL('/zalo/v3.0/oa/message/cs', this.config.ZALO_OA_URL), {
-        method: 'POST',
-        headers: { access_token: this.config.ZALO_OA_ACCESS_TOKEN, 'content-type': 'application/json' },
-        // tracking_id: Zalo echoes it back and the gateway refuses to deliver one twice
-        body: JSON.stringify({ recipient: { user_id: notice.to }, message: { text: notice.text }, tracking_id: notice.noticeId }),
-        signal: AbortSignal.timeout(this.config.PROVIDER_TIMEOUT_MS),
-      });
-    } catch (error) {
-      return noAnswer(error);
-    }
-    const body = (await response.json().catch(() => ({}))) as { error?: number; message?: string; data?: { message_id?: string } };
-    const outcome = classifyZaloAnswer(response.status, body.error);
+    const reply = await postToGateway<ZaloReply>(
+      new URL('/zalo/v3.0/oa/message/cs', this.config.ZALO_OA_URL),
+      { access_token: this.config.ZALO_OA_ACCESS_TOKEN },
+      // tracking_id: Zalo echoes it back and the gateway refuses to deliver one twice
+      { recipient: { user_id: notice.to }, message: { text: notice.text }, tracking_id: notice.noticeId },
+      this.config.PROVIDER_TIMEOUT_MS,
+    );
+    if (!reply.answered) return reply.answer;
+    const { status, body } = reply;
+    const outcome = classifyZaloAnswer(status, body.error);
     return {
       outcome,
-      providerStatus: String(response.status),
+      providerStatus: String(status),
       providerCode: body.error === undefined ? null : String(body.error),
       providerMessageId: body.data?.message_id ?? null,
       detail: body.message?.slice(0, 200) ?? null,
