@@ -124,6 +124,75 @@ const INSTITUTION_KEY_DOC = {
   description: 'The instructionId (the envelope\'s aggregateId): every send and every answer of one instruction share a partition, in order.',
 };
 
+interface MessageDocOptions {
+  correlation: string;
+  key: JsonObject;
+  examples?: JsonObject[];
+}
+
+/** The AsyncAPI message of one event definition: its envelope schema, key and correlation. */
+function messageDoc(definition: EventDefinition, { correlation, key, examples }: MessageDocOptions): JsonObject {
+  return {
+    name: definition.type,
+    title: `${definition.type} v${definition.version}`,
+    summary: definition.description,
+    contentType: 'application/json',
+    headers: {
+      type: 'object',
+      properties: {
+        'x-correlation-id': { type: 'string', description: 'Same value as the envelope\'s correlationId.' },
+      },
+    },
+    payload: { schemaFormat: 'application/schema+json;version=draft-07', schema: envelopeJsonSchema(definition, 'draft-07') },
+    correlationId: { description: correlation, location: '$message.payload#/correlationId' },
+    bindings: { kafka: { key, bindingVersion: '0.5.0' } },
+    ...(examples ? { examples } : {}),
+  };
+}
+
+function operationDoc(action: 'send' | 'receive', title: string, summary: string, channelId: string, messageId: string): JsonObject {
+  return {
+    action,
+    title,
+    summary,
+    channel: { $ref: `#/channels/${channelId}` },
+    messages: [{ $ref: `#/channels/${channelId}/messages/${messageId}` }],
+  };
+}
+
+interface DeadLetterDocOptions {
+  description: string;
+  payload: string;
+  key: string;
+  sentBy: string;
+  /** Channel-level members that differ between the fixed topics and the per-institution ones. */
+  channel: JsonObject;
+}
+
+/** The dead-letter channel of a consumed topic, and the operation that sends to it. */
+function addDeadLetterChannel(channels: JsonObject, operations: JsonObject, definition: EventDefinition, channelId: string, options: DeadLetterDocOptions): void {
+  const deadLetterTopic = deadLetterTopicOf(definition.topic);
+  const deadLetterChannelId = idOf(deadLetterTopic);
+  channels[deadLetterChannelId] = {
+    address: deadLetterTopic,
+    title: deadLetterTopic,
+    description: options.description,
+    ...options.channel,
+    messages: {
+      deadLetter: {
+        name: `${definition.type}.dead-letter`,
+        title: `Dead letter of ${definition.topic}`,
+        contentType: 'application/octet-stream',
+        headers: { type: 'object', required: Object.keys(DEAD_LETTER_HEADER_DOCS), properties: DEAD_LETTER_HEADER_DOCS },
+        payload: { description: options.payload },
+        bindings: { kafka: { key: { type: 'string', description: options.key }, bindingVersion: '0.5.0' } },
+      },
+    },
+    bindings: { kafka: { ...(options.channel.parameters ? {} : { topic: deadLetterTopic }), bindingVersion: '0.5.0' } },
+  };
+  operations[`deadLetter${capitalise(channelId)}`] = operationDoc('send', `Dead-letter ${definition.topic}`, options.sentBy, deadLetterChannelId, 'deadLetter');
+}
+
 /** The channels, operations and dead-letter channel of the per-institution topics. */
 function institutionAsyncApi(channels: JsonObject, operations: JsonObject): void {
   for (const channel of institutionChannels()) {
@@ -139,70 +208,41 @@ function institutionAsyncApi(channels: JsonObject, operations: JsonObject): void
         'results on instructionId + status. See docs/banks.md.',
       parameters: { [INSTITUTION_PARAMETER]: INSTITUTION_PARAMETER_DOC },
       messages: {
-        [messageId]: {
-          name: definition.type,
-          title: `${definition.type} v${definition.version}`,
-          summary: definition.description,
-          contentType: 'application/json',
-          headers: {
-            type: 'object',
-            properties: { 'x-correlation-id': { type: 'string', description: 'Same value as the envelope\'s correlationId.' } },
-          },
-          payload: { schemaFormat: 'application/schema+json;version=draft-07', schema: envelopeJsonSchema(definition, 'draft-07') },
-          correlationId: { description: 'Ties the answer to the instruction and the batch that caused it.', location: '$message.payload#/correlationId' },
-          bindings: { kafka: { key: INSTITUTION_KEY_DOC, bindingVersion: '0.5.0' } },
+        [messageId]: messageDoc(definition, {
+          correlation: 'Ties the answer to the instruction and the batch that caused it.',
+          key: INSTITUTION_KEY_DOC,
           examples: channel.examples.map((example) => ({
             name: example.name,
             summary: example.summary,
             headers: { 'x-correlation-id': example.envelope.correlationId },
             payload: example.envelope,
           })),
-        },
+        }),
       },
       bindings: { kafka: { bindingVersion: '0.5.0' } },
     };
     const verb = channel.action === 'send' ? 'Publish' : 'Receive';
-    operations[`${channel.action}${capitalise(channelId)}`] = {
-      action: channel.action,
-      title: `${verb} ${definition.type} v${definition.version}`,
-      summary:
-        channel.action === 'send'
-          ? 'AnSinh\'s payment service publishes instructions from its transactional outbox; the institution reads them.'
-          : 'The institution publishes its answers; AnSinh\'s payment service verifies the signature and applies each answer once.',
-      channel: { $ref: `#/channels/${channelId}` },
-      messages: [{ $ref: `#/channels/${channelId}/messages/${messageId}` }],
-    };
+    operations[`${channel.action}${capitalise(channelId)}`] = operationDoc(
+      channel.action,
+      `${verb} ${definition.type} v${definition.version}`,
+      channel.action === 'send'
+        ? 'AnSinh\'s payment service publishes instructions from its transactional outbox; the institution reads them.'
+        : 'The institution publishes its answers; AnSinh\'s payment service verifies the signature and applies each answer once.',
+      channelId,
+      messageId,
+    );
     if (channel.action !== 'receive') continue;
 
     // AnSinh consumes the results, so it dead-letters the ones it cannot apply; the institution may read them.
-    const deadLetterTopic = deadLetterTopicOf(definition.topic);
-    const deadLetterChannelId = idOf(deadLetterTopic);
-    channels[deadLetterChannelId] = {
-      address: deadLetterTopic,
-      title: deadLetterTopic,
+    addDeadLetterChannel(channels, operations, definition, channelId, {
       description:
         `Results AnSinh could not apply, copied unchanged from ${definition.topic} with headers saying why ` +
         '(not the contract, bad signature, unknown instruction, another institution\'s instruction). Read it to find your rejected answers.',
-      parameters: { [INSTITUTION_PARAMETER]: INSTITUTION_PARAMETER_DOC },
-      messages: {
-        deadLetter: {
-          name: `${definition.type}.dead-letter`,
-          title: `Dead letter of ${definition.topic}`,
-          contentType: 'application/octet-stream',
-          headers: { type: 'object', required: Object.keys(DEAD_LETTER_HEADER_DOCS), properties: DEAD_LETTER_HEADER_DOCS },
-          payload: { description: 'The original message value, byte for byte.' },
-          bindings: { kafka: { key: { type: 'string', description: 'The key of the original message (its instructionId, the aggregateId), unchanged.' }, bindingVersion: '0.5.0' } },
-        },
-      },
-      bindings: { kafka: { bindingVersion: '0.5.0' } },
-    };
-    operations[`deadLetter${capitalise(channelId)}`] = {
-      action: 'send',
-      title: `Dead-letter ${definition.topic}`,
-      summary: 'Sent by AnSinh\'s payment service when a result is invalid, rejected, or fails every attempt.',
-      channel: { $ref: `#/channels/${deadLetterChannelId}` },
-      messages: [{ $ref: `#/channels/${deadLetterChannelId}/messages/deadLetter` }],
-    };
+      payload: 'The original message value, byte for byte.',
+      key: 'The key of the original message (its instructionId, the aggregateId), unchanged.',
+      sentBy: 'Sent by AnSinh\'s payment service when a result is invalid, rejected, or fails every attempt.',
+      channel: { parameters: { [INSTITUTION_PARAMETER]: INSTITUTION_PARAMETER_DOC } },
+    });
   }
 }
 
@@ -223,75 +263,29 @@ export function asyncApiDocument(): JsonObject {
       title: definition.topic,
       description: `${definition.description}\n\nKafka message key: the envelope's aggregateId, so all events of one aggregate stay in order within a partition. Consumers de-duplicate on eventId: delivery is at least once.`,
       messages: {
-        [messageId]: {
-          name: definition.type,
-          title: `${definition.type} v${definition.version}`,
-          summary: definition.description,
-          contentType: 'application/json',
-          headers: {
-            type: 'object',
-            properties: {
-              'x-correlation-id': { type: 'string', description: 'Same value as the envelope\'s correlationId.' },
-            },
-          },
-          payload: { schemaFormat: 'application/schema+json;version=draft-07', schema: envelopeJsonSchema(definition, 'draft-07') },
-          correlationId: { description: 'Ties the event to the request or event that caused it.', location: '$message.payload#/correlationId' },
-          bindings: {
-            kafka: {
-              key: { type: 'string', minLength: 1, maxLength: 128, description: 'The aggregateId of the envelope.' },
-              bindingVersion: '0.5.0',
-            },
-          },
-        },
+        [messageId]: messageDoc(definition, {
+          correlation: 'Ties the event to the request or event that caused it.',
+          key: { type: 'string', minLength: 1, maxLength: 128, description: 'The aggregateId of the envelope.' },
+        }),
       },
       bindings: { kafka: { topic: definition.topic, bindingVersion: '0.5.0' } },
     };
-    operations[`publish${capitalise(channelId)}`] = {
-      action: 'send',
-      title: `Publish ${definition.type} v${definition.version}`,
-      summary: 'Published from the producing service\'s transactional outbox once its database transaction commits.',
-      channel: { $ref: `#/channels/${channelId}` },
-      messages: [{ $ref: `#/channels/${channelId}/messages/${messageId}` }],
-    };
-
-    const deadLetterTopic = deadLetterTopicOf(definition.topic);
-    const deadLetterChannelId = idOf(deadLetterTopic);
-    channels[deadLetterChannelId] = {
-      address: deadLetterTopic,
-      title: deadLetterTopic,
+    operations[`publish${capitalise(channelId)}`] = operationDoc(
+      'send',
+      `Publish ${definition.type} v${definition.version}`,
+      'Published from the producing service\'s transactional outbox once its database transaction commits.',
+      channelId,
+      messageId,
+    );
+    addDeadLetterChannel(channels, operations, definition, channelId, {
       description:
         `Dead letters of ${definition.topic}: messages a consumer could not process, copied unchanged (same key, same value) ` +
         'with headers saying where they came from and why. A dead letter never blocks its partition.',
-      messages: {
-        deadLetter: {
-          name: `${definition.type}.dead-letter`,
-          title: `Dead letter of ${definition.topic}`,
-          contentType: 'application/octet-stream',
-          headers: {
-            type: 'object',
-            required: Object.keys(DEAD_LETTER_HEADER_DOCS),
-            properties: DEAD_LETTER_HEADER_DOCS,
-          },
-          payload: {
-            description: `The original message value, byte for byte: normally a ${definition.topic} envelope; with x-dlq-reason INVALID_MESSAGE it can be anything, even empty or not JSON.`,
-          },
-          bindings: {
-            kafka: {
-              key: { type: 'string', description: 'The key of the original message (its aggregateId), unchanged.' },
-              bindingVersion: '0.5.0',
-            },
-          },
-        },
-      },
-      bindings: { kafka: { topic: deadLetterTopic, bindingVersion: '0.5.0' } },
-    };
-    operations[`deadLetter${capitalise(channelId)}`] = {
-      action: 'send',
-      title: `Dead-letter ${definition.topic}`,
-      summary: 'Sent by a consuming service when a message is invalid, rejected, or fails every attempt.',
-      channel: { $ref: `#/channels/${deadLetterChannelId}` },
-      messages: [{ $ref: `#/channels/${deadLetterChannelId}/messages/deadLetter` }],
-    };
+      payload: `The original message value, byte for byte: normally a ${definition.topic} envelope; with x-dlq-reason INVALID_MESSAGE it can be anything, even empty or not JSON.`,
+      key: 'The key of the original message (its aggregateId), unchanged.',
+      sentBy: 'Sent by a consuming service when a message is invalid, rejected, or fails every attempt.',
+      channel: {},
+    });
   }
   institutionAsyncApi(channels, operations);
 
