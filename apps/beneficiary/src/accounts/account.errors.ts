@@ -1,8 +1,6 @@
 import { DomainError } from '@app/platform';
 
 export const AccountErrors = {
-  beneficiaryNotFound: () => new DomainError('BENEFICIARY.NOT_FOUND', 'Không tìm thấy đối tượng hưởng.', 'not_found'),
-  outOfArea: () => new DomainError('AUTH.OUT_OF_AREA', 'Đối tượng thuộc địa bàn ngoài phạm vi quản lý của bạn.', 'forbidden'),
   notFound: () => new DomainError('ACCOUNT.NOT_FOUND', 'Không tìm thấy tài khoản nhận tiền này của đối tượng.', 'not_found'),
 
   unknownBank: (bin: string) =>

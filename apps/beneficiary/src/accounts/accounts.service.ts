@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, Not, type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { BeneficiaryErrors } from '../beneficiaries/beneficiary.errors';
 import { BeneficiaryEntity } from '../beneficiaries/beneficiary.entity';
 import type { BeneficiaryConfig } from '../config/beneficiary.config';
 import { accountCipherContext, accountFingerprintInput, accountReference, laterOf, previousAccountReference } from './account-events';
@@ -143,9 +144,7 @@ export class AccountsService {
 
   /** Channels in use by priority, cash at the post office always last; then replaced and rejected ones. */
   async list(beneficiaryId: string, principal: Principal): Promise<PaymentChannelListDto> {
-    const beneficiary = await this.dataSource.getRepository(BeneficiaryEntity).findOneBy({ id: beneficiaryId });
-    if (!beneficiary) throw AccountErrors.beneficiaryNotFound();
-    if (!coversArea(principal, beneficiary)) throw AccountErrors.outOfArea();
+    withinArea(await this.dataSource.getRepository(BeneficiaryEntity).findOneBy({ id: beneficiaryId }), principal);
     const accounts = await this.dataSource.getRepository(PaymentChannelEntity).find({ where: { beneficiaryId }, order: { createdAt: 'DESC', id: 'DESC' } });
     const now = new Date();
     const active = accounts.filter((account) => isActive(account.status)).sort((a, b) => a.priority - b.priority);
@@ -253,10 +252,7 @@ export class AccountsService {
     // transactions never wait on each other in opposite order. NO KEY UPDATE: it still serialises
     // account work per beneficiary, but does not block the foreign-key checks of inserts that
     // reference the beneficiary (history, other tables).
-    const beneficiary = await manager.findOne(BeneficiaryEntity, { where: { id: beneficiaryId }, lock: { mode: 'for_no_key_update' } });
-    if (!beneficiary) throw AccountErrors.beneficiaryNotFound();
-    if (!coversArea(principal, beneficiary)) throw AccountErrors.outOfArea();
-    return beneficiary;
+    return withinArea(await manager.findOne(BeneficiaryEntity, { where: { id: beneficiaryId }, lock: { mode: 'for_no_key_update' } }), principal);
   }
 
   private async lockAccount(manager: EntityManager, beneficiaryId: string, accountId: string, principal: Principal): Promise<PaymentChannelEntity> {
@@ -322,4 +318,11 @@ function institutionOf(account: PaymentChannelEntity): Institution {
     name: reference?.shortName ?? account.bankBin ?? account.providerCode ?? '',
     nameEnquirySupported: reference?.nameEnquirySupported ?? false,
   };
+}
+
+/** The beneficiary whose accounts are asked for, if it exists and the caller's area covers it. */
+function withinArea(beneficiary: BeneficiaryEntity | null, principal: Principal): BeneficiaryEntity {
+  if (!beneficiary) throw BeneficiaryErrors.notFound();
+  if (!coversArea(principal, beneficiary)) throw BeneficiaryErrors.outOfArea();
+  return beneficiary;
 }
