@@ -1,13 +1,6 @@
-import { awaitsCollection, cashReportCutoff } from './cash-collection';
+import { cashReportCutoff } from './cash-collection';
 
 describe('cash waiting at the post office', () => {
-  it('only accepted cash waits for collection; sent cash and accepted bank credits are chased as usual', () => {
-    expect(awaitsCollection({ channel: 'cash', status: 'accepted' })).toBe(true);
-    expect(awaitsCollection({ channel: 'cash', status: 'sent' })).toBe(false);
-    expect(awaitsCollection({ channel: 'bank', status: 'accepted' })).toBe(false);
-    expect(awaitsCollection({ channel: 'ewallet', status: 'accepted' })).toBe(false);
-  });
-
   it('holds cash accepted more than the collection days plus the grace hours ago, and not a moment earlier', () => {
     const now = new Date('2026-12-31T10:00:00+07:00');
     const cutoff = cashReportCutoff(now, 30, 48);

@@ -6,11 +6,6 @@
  */
 export const CASH_NOT_REPORTED = 'CASH_NOT_REPORTED';
 
-/** An accepted cash instruction is waiting for the person to come: neither resent nor timed out. */
-export function awaitsCollection(attempt: { channel: string; status: string }): boolean {
-  return attempt.channel === 'cash' && attempt.status === 'accepted';
-}
-
 /** Cash accepted before this moment has outlived its collection window and the grace for the report. */
 export function cashReportCutoff(now: Date, collectionDays: number, graceHours: number): Date {
   return new Date(now.getTime() - collectionDays * 86_400_000 - graceHours * 3_600_000);
