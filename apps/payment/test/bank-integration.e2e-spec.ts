@@ -15,7 +15,8 @@ import { paymentConfigSchema } from '../src/config/payment.config';
 jest.setTimeout(180_000);
 
 // Institutions no other test answers: SHB and Viettel Money played by the bank stand-in over Kafka,
-// HDBank working with files only (nobody reads its Kafka topic). Cash is always VNPOST.
+// HDBank working with files only (nobody reads its Kafka topic). Cash is always VNPOST, whose topic a
+// concurrently running payouts.e2e-spec (which plays every institution it uses) would also answer.
 const KAFKA_BANK = '970443';
 const KAFKA_WALLET = 'VIETTELMONEY';
 const FILE_BANK = '970437';
