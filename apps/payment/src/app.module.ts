@@ -25,6 +25,8 @@ import { PayeesModule } from './payees/payees.module';
 import { PayoutCyclesModule } from './cycles/payout-cycles.module';
 import { PayeeAccountsModule } from './accounts/payee-accounts.module';
 import { PayoutsModule } from './payouts/payouts.module';
+import { BankFilesModule } from './bank-files/bank-files.module';
+import { BankInstructionsModule } from './bank-instructions/bank-instructions.module';
 
 @Module({})
 export class PaymentAppModule {
@@ -49,6 +51,8 @@ export class PaymentAppModule {
         PayoutCyclesModule,
         PayeeAccountsModule,
         PayoutsModule,
+        BankFilesModule,
+        BankInstructionsModule,
       ],
     };
   }

@@ -22,7 +22,8 @@ export class BankFileError extends DomainError {
     override readonly code: BankFileErrorCode,
     readonly detail: string,
   ) {
-    super(code, MESSAGES[code], 'unprocessable', { detail });
+    // a bad file from a bank is the caller's error (400); a batch we cannot write as a file is ours to fix
+    super(code, MESSAGES[code], code === 'PAYMENT.BANK_FILE_INVALID_BATCH' ? 'unprocessable' : 'validation', { detail });
     this.name = 'BankFileError';
   }
 }

@@ -68,7 +68,8 @@ export class BankResultsService {
     switch (result.status) {
       case 'accepted':
         if (attempt.status !== 'sent') return 'repeat';
-        await manager.query(`UPDATE payment.payout_attempt SET status = 'accepted' WHERE instruction_id = $1`, [attempt.instruction_id]);
+        // for cash, the collection window at the post office runs from here
+        await manager.query(`UPDATE payment.payout_attempt SET status = 'accepted', accepted_at = now() WHERE instruction_id = $1`, [attempt.instruction_id]);
         await this.ledger.apply(manager, [{ entitlementId: attempt.entitlement_id, kind: 'accepted', instructionId: attempt.instruction_id, actor }]);
         return 'applied';
       case 'settled':

@@ -86,6 +86,21 @@ export class PayoutOutcomesService {
     await this.dispatcher.send(manager, [next.instructionId], actor);
   }
 
+  /**
+   * Cash the post office accepted but never reported on, long after the collection window: held for
+   * an officer (the money may have been handed over), never sent again nor elsewhere. A late report
+   * of the hand-over is still applied, as for any unanswered instruction.
+   */
+  async holdUnreportedCash(manager: EntityManager, attempt: AttemptRow, reasonCode: string, actor: string): Promise<void> {
+    const now = new Date();
+    await manager.query(`UPDATE payment.payout_attempt SET status = 'unanswered', reason_code = $2, resolved_at = $3 WHERE instruction_id = $1`, [attempt.instruction_id, reasonCode, now]);
+    await this.ledger.apply(manager, [
+      { entitlementId: attempt.entitlement_id, kind: 'unanswered', instructionId: attempt.instruction_id, reasonCode, actor, detail: { collectionDays: this.config.CASH_COLLECTION_DAYS } },
+      { entitlementId: attempt.entitlement_id, kind: 'held', toStatus: 'held', finalReason: reasonCode, reasonCode, actor },
+    ]);
+    await this.outbox.add(manager, payoutHeldV1, attempt.entitlement_id, heldEvent(attempt, reasonCode, now));
+  }
+
   /** The next channel after every one tried so far; cash at the post office once accounts run out. */
   private async planNextAttempt(manager: EntityManager, attempt: AttemptRow, now: Date): Promise<{ instructionId: string; channel: string; institutionCode: string }> {
     const tried: Array<{ account_id: string | null; attempt_number: number }> = await manager.query(

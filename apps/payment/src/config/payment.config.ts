@@ -40,6 +40,8 @@ export const paymentConfigSchema = platformConfigSchema.extend({
   PAYOUT_RESULT_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(900_000),
   PAYOUT_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   CASH_COLLECTION_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+  // after the collection window, how long the post office has to send its final report before the payout is held
+  CASH_REPORT_GRACE_HOURS: z.coerce.number().int().min(0).max(720).default(48),
   // monthly cycles are generated for every programme and province with payees (cron, Vietnam time)
   CYCLE_SCHEDULE_CRON: z.string().min(9).default('0 6 1 * *'),
   CYCLE_SCHEDULE_ENABLED: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),

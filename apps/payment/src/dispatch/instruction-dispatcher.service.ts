@@ -39,6 +39,11 @@ interface AttemptToSend {
 
 const KIND_TEXT = { monthly: 'tro cap hang thang', arrears: 'truy linh', funeral: 'ho tro mai tang' } as const;
 
+/** The statement line of a payout, the same in Kafka instructions and pain.001 files. */
+export function remittanceInformation(payout: { programme_code: string; period: string; kind: keyof typeof KIND_TEXT }): string {
+  return `AnSinh ${payout.programme_code} ${payout.period} ${KIND_TEXT[payout.kind]}`;
+}
+
 /** Today's date in Vietnam (UTC+7, no daylight saving), as banks' value dates are. */
 export function vietnamDate(at: Date, plusDays = 0): string {
   return new Date(at.getTime() + 7 * 3_600_000 + plusDays * 86_400_000).toISOString().slice(0, 10);
@@ -99,7 +104,7 @@ export class InstructionDispatcherService {
             provinceCode: attempt.province_code,
             communeCode: attempt.commune_code,
           },
-          remittanceInformation: `AnSinh ${attempt.programme_code} ${attempt.period} ${KIND_TEXT[attempt.kind]}`,
+          remittanceInformation: remittanceInformation(attempt),
           requestedExecutionDate: vietnamDate(now),
           sendSequence: attempt.send_count + 1,
           issuedAt: now.toISOString(),

@@ -9,6 +9,7 @@ import type { PaymentConfig } from '../config/payment.config';
 import { InstructionDispatcherService } from '../dispatch/instruction-dispatcher.service';
 import { ATTEMPT_SELECT, type AttemptRow } from '../payouts/payout-events';
 import { PayoutLedgerService } from '../payouts/payout-ledger.service';
+import { CASH_NOT_REPORTED, cashReportCutoff } from './cash-collection';
 import { PAYOUT_RETRY_QUEUE, RESEND_JOB, resendDelayMs, resendJobId } from './payout-retry.queue';
 
 const SWEEP_PAGE = 500;
@@ -41,7 +42,7 @@ export class PayoutRetriesService {
     });
   }
 
-  async sweep(): Promise<{ requeued: number; resent: number; unanswered: number }> {
+  async sweep(): Promise<{ requeued: number; resent: number; unanswered: number; cashHeld: number }> {
     const now = Date.now();
     const waiting: Array<{ instruction_id: string; send_count: number; last_sent_at: Date }> = await this.dataSource.query(
       `SELECT instruction_id, send_count, last_sent_at FROM payment.payout_attempt WHERE status = 'retry_wait' ORDER BY last_sent_at LIMIT 5000`,
@@ -61,7 +62,9 @@ export class PayoutRetriesService {
     for (;;) {
       const outcome = await this.dataSource.transaction(async (manager) => {
         const stale: AttemptRow[] = await manager.query(
-          `${ATTEMPT_SELECT} WHERE a.status IN ('sent', 'accepted') AND a.last_sent_at < $1 ORDER BY a.last_sent_at LIMIT ${SWEEP_PAGE} FOR UPDATE OF a SKIP LOCKED`,
+          // accepted cash is waiting for the person at the post office, not for an answer (cash-collection.ts)
+          `${ATTEMPT_SELECT} WHERE a.status IN ('sent', 'accepted') AND NOT (a.channel = 'cash' AND a.status = 'accepted') AND a.last_sent_at < $1
+            ORDER BY a.last_sent_at LIMIT ${SWEEP_PAGE} FOR UPDATE OF a SKIP LOCKED`,
           [cutoff],
         );
         const again = stale.filter((attempt) => attempt.send_count < this.config.PAYOUT_MAX_SENDS);
@@ -75,7 +78,28 @@ export class PayoutRetriesService {
       unanswered += outcome.givenUp;
       if (outcome.found < SWEEP_PAGE) break;
     }
-    if (requeued + resent + unanswered > 0) this.logger.log({ requeued, resent, unanswered }, 'payout sweep');
-    return { requeued, resent, unanswered };
+    const cashHeld = await this.holdUnreportedCash(new Date(now));
+    if (requeued + resent + unanswered + cashHeld > 0) this.logger.log({ requeued, resent, unanswered, cashHeld }, 'payout sweep');
+    return { requeued, resent, unanswered, cashHeld };
+  }
+
+  /** Cash accepted so long ago that the collection window and the grace for the final report are over. */
+  private async holdUnreportedCash(now: Date): Promise<number> {
+    const cutoff = cashReportCutoff(now, this.config.CASH_COLLECTION_DAYS, this.config.CASH_REPORT_GRACE_HOURS);
+    let held = 0;
+    for (;;) {
+      const found = await this.dataSource.transaction(async (manager) => {
+        const overdue: AttemptRow[] = await manager.query(
+          `${ATTEMPT_SELECT} WHERE a.status = 'accepted' AND a.channel = 'cash' AND coalesce(a.accepted_at, a.last_sent_at) < $1
+            ORDER BY a.accepted_at LIMIT ${SWEEP_PAGE} FOR UPDATE OF a SKIP LOCKED`,
+          [cutoff],
+        );
+        await this.ledger.lock(manager, overdue.map((attempt) => attempt.entitlement_id));
+        for (const attempt of overdue) await this.outcomes.holdUnreportedCash(manager, attempt, CASH_NOT_REPORTED, RETRY_ACTOR);
+        return overdue.length;
+      });
+      held += found;
+      if (found < SWEEP_PAGE) return held;
+    }
   }
 }

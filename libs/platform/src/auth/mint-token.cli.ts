@@ -27,6 +27,7 @@ const principal: Principal = {
   role: values.role as Principal['role'],
   ...(values.province ? { provinceCode: values.province } : {}),
   ...(values.commune ? { communeCode: values.commune } : {}),
-  ...(values.bank ? { bankBin: values.bank } : {}),
+  // a BIN for a bank; MOMO, VNPOST… for an e-wallet or the post office
+  ...(values.bank ? (/^\d{6}$/.test(values.bank) ? { bankBin: values.bank } : { institutionCode: values.bank }) : {}),
 };
 console.log(issueToken(config.JWT_SECRET, principal, values.expires as `${number}h`));

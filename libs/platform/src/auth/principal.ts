@@ -15,11 +15,22 @@ export const principalSchema = z
     provinceCode: z.string().regex(/^\d{2}$/).optional(),
     communeCode: z.string().regex(/^\d{5}$/).optional(),
     bankBin: z.string().regex(/^\d{6}$/).optional(),
+    // a paying institution without a BIN: an e-wallet provider (MOMO) or the post office (VNPOST)
+    institutionCode: z.string().regex(/^[A-Z][A-Z0-9_]{1,29}$/).optional(),
   })
   .refine((p) => !p.communeCode || p.provinceCode, { message: 'a commune scope needs its province' })
-  .refine((p) => (p.role === 'bank') === Boolean(p.bankBin), { message: 'bank tokens, and only they, carry a bankBin' });
+  .refine((p) => (p.role === 'bank') === Boolean(p.bankBin ?? p.institutionCode), { message: 'bank tokens, and only they, carry a bankBin or an institutionCode' })
+  .refine((p) => !(p.bankBin && p.institutionCode), { message: 'a bank token is bound to one institution' });
 
 export type Principal = z.infer<typeof principalSchema>;
+
+/**
+ * The paying institution a `bank` token is bound to, as instructions name it (a BIN, MOMO, VNPOST);
+ * undefined for everyone else.
+ */
+export function institutionOf(principal: Principal): string | undefined {
+  return principal.role === 'bank' ? (principal.bankBin ?? principal.institutionCode) : undefined;
+}
 
 export interface AreaRef {
   provinceCode: string;
