@@ -47,6 +47,17 @@ export interface Fixtures {
 const SCHEMAS: Record<FuzzedService, string> = { beneficiary: 'beneficiary', payment: 'payment', notification: 'notification' };
 export const schemaOf = (service: FuzzedService) => SCHEMAS[service];
 
+/** Messages on the topics a service consumes that its consumer group has not committed yet. */
+export async function consumerLag(admin: Admin, service: 'payment' | 'notification'): Promise<number> {
+  const groupId = `${service}${TEST_ENV.KAFKA_CONSUMER_GROUP_SUFFIX}`;
+  let behind = 0;
+  for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((partition) => [partition.partition, Number(partition.high)]));
+    for (const partition of partitions) behind += Math.max(0, (ends.get(partition.partition) ?? 0) - Math.max(0, Number(partition.offset)));
+  }
+  return behind;
+}
+
 /**
  * The three services as real processes from their build output, with the parties they call
  * (population registry, bank name enquiry) pointed at closed ports: their jobs fail and change
@@ -84,15 +95,8 @@ export class FuzzStack {
     await Promise.all([this.db.end(), this.admin.disconnect()]);
   }
 
-  /** Messages on the consumed topics that a service's consumer group has not committed yet. */
-  async lag(service: 'payment' | 'notification'): Promise<number> {
-    const groupId = `${service}${TEST_ENV.KAFKA_CONSUMER_GROUP_SUFFIX}`;
-    let behind = 0;
-    for (const { topic, partitions } of await this.admin.fetchOffsets({ groupId })) {
-      const ends = new Map((await this.admin.fetchTopicOffsets(topic)).map((partition) => [partition.partition, Number(partition.high)]));
-      for (const partition of partitions) behind += Math.max(0, (ends.get(partition.partition) ?? 0) - Math.max(0, Number(partition.offset)));
-    }
-    return behind;
+  lag(service: 'payment' | 'notification'): Promise<number> {
+    return consumerLag(this.admin, service);
   }
 
   url(service: FuzzedService): string {

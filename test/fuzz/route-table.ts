@@ -57,3 +57,20 @@ export function routeTable(appModule: DynamicModule): RouteEntry[] {
   }
   return routes;
 }
+
+// @nestjs/microservices' key for @EventPattern / @MessagePattern.
+const PATTERN_METADATA = 'microservices:pattern';
+
+/** Every Kafka topic an application module consumes, read from its @EventPattern handlers. */
+export function consumedTopics(appModule: DynamicModule): string[] {
+  const topics = new Set<string>();
+  for (const controller of controllersOf(appModule)) {
+    for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+      const handler = controller.prototype[name];
+      if (name === 'constructor' || typeof handler !== 'function') continue;
+      const patterns: unknown[] | undefined = Reflect.getMetadata(PATTERN_METADATA, handler);
+      for (const pattern of (patterns ?? []).flat()) if (typeof pattern === 'string') topics.add(pattern);
+    }
+  }
+  return [...topics].sort();
+}
