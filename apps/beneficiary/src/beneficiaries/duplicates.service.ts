@@ -48,6 +48,9 @@ export class DuplicatesService {
    * who made it and when stay on the row.
    */
   async resolve(id: number, input: ResolveDuplicateDto, principal: Principal) {
+    const notFound = () => new DomainError('BENEFICIARY.DUPLICATE_CANDIDATE_NOT_FOUND', 'Không tìm thấy cặp nghi trùng.', 'not_found');
+    // ParseIntPipe lets any run of digits through; one past bigint would reach PostgreSQL and fail as a 500.
+    if (!Number.isSafeInteger(id) || id < 1) throw notFound();
     const actor = `${principal.role}:${principal.sub}`;
     return this.dataSource.transaction(async (manager) => {
       const [candidate]: CandidateRow[] = await manager.query(
@@ -55,7 +58,7 @@ export class DuplicatesService {
            JOIN beneficiary.beneficiary b ON b.id = d.beneficiary_id WHERE d.id = $1 FOR UPDATE OF d`,
         [id],
       );
-      if (!candidate) throw new DomainError('BENEFICIARY.DUPLICATE_CANDIDATE_NOT_FOUND', 'Không tìm thấy cặp nghi trùng.', 'not_found');
+      if (!candidate) throw notFound();
       if (!coversArea(principal, { provinceCode: candidate.province_code, communeCode: candidate.commune_code })) {
         throw BeneficiaryErrors.outOfArea();
       }

@@ -1,0 +1,76 @@
+import { ALLOWED_ROLES, PUBLIC_ROUTE, type Role } from '@app/platform';
+import { RequestMethod, type DynamicModule, type Type } from '@nestjs/common';
+
+// Nest's own metadata keys (@nestjs/common/constants): where @Controller, @Get/@Post… and @Module store what they declare.
+const PATH_METADATA = 'path';
+const METHOD_METADATA = 'method';
+
+export interface RouteEntry {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** OpenAPI form: /beneficiaries/{id}/accounts */
+  path: string;
+  roles: readonly Role[];
+  public: boolean;
+}
+
+type ModuleRef = Type<unknown> | DynamicModule | Promise<DynamicModule>;
+
+function controllersOf(root: ModuleRef, seen = new Set<unknown>()): Array<Type<unknown>> {
+  if (!root || root instanceof Promise || seen.has(root)) return [];
+  seen.add(root);
+  const dynamic = typeof root === 'object' ? root : undefined;
+  const moduleClass = dynamic ? dynamic.module : (root as Type<unknown>);
+  const imports: ModuleRef[] = [...(Reflect.getMetadata('imports', moduleClass) ?? []), ...(dynamic?.imports ?? [])];
+  const controllers: Array<Type<unknown>> = [...(Reflect.getMetadata('controllers', moduleClass) ?? []), ...(dynamic?.controllers ?? [])];
+  return [...new Set([...controllers, ...imports.flatMap((imported) => controllersOf(imported, seen))])];
+}
+
+const join = (...parts: string[]) =>
+  `/${parts
+    .flatMap((part) => part.split('/'))
+    .filter(Boolean)
+    .map((segment) => (segment.startsWith(':') ? `{${segment.slice(1)}}` : segment))
+    .join('/')}`;
+
+/**
+ * Every HTTP route of an application module with the roles its @Roles names, read from the same
+ * metadata the AuthGuard reads, so the access matrix follows the code rather than a copy of it.
+ */
+export function routeTable(appModule: DynamicModule): RouteEntry[] {
+  const routes: RouteEntry[] = [];
+  for (const controller of controllersOf(appModule)) {
+    const base: string | string[] = Reflect.getMetadata(PATH_METADATA, controller) ?? '/';
+    for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+      const handler = controller.prototype[name];
+      if (name === 'constructor' || typeof handler !== 'function') continue;
+      const path: string | string[] | undefined = Reflect.getMetadata(PATH_METADATA, handler);
+      const method: RequestMethod | undefined = Reflect.getMetadata(METHOD_METADATA, handler);
+      if (path === undefined || method === undefined) continue;
+      const roles: Role[] = Reflect.getMetadata(ALLOWED_ROLES, handler) ?? Reflect.getMetadata(ALLOWED_ROLES, controller) ?? [];
+      const isPublic = Boolean(Reflect.getMetadata(PUBLIC_ROUTE, handler) ?? Reflect.getMetadata(PUBLIC_ROUTE, controller));
+      for (const b of [base].flat()) {
+        for (const p of [path].flat()) {
+          routes.push({ method: RequestMethod[method] as RouteEntry['method'], path: join(b, p), roles, public: isPublic });
+        }
+      }
+    }
+  }
+  return routes;
+}
+
+// @nestjs/microservices' key for @EventPattern / @MessagePattern.
+const PATTERN_METADATA = 'microservices:pattern';
+
+/** Every Kafka topic an application module consumes, read from its @EventPattern handlers. */
+export function consumedTopics(appModule: DynamicModule): string[] {
+  const topics = new Set<string>();
+  for (const controller of controllersOf(appModule)) {
+    for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+      const handler = controller.prototype[name];
+      if (name === 'constructor' || typeof handler !== 'function') continue;
+      const patterns: unknown[] | undefined = Reflect.getMetadata(PATTERN_METADATA, handler);
+      for (const pattern of (patterns ?? []).flat()) if (typeof pattern === 'string') topics.add(pattern);
+    }
+  }
+  return [...topics].sort();
+}
