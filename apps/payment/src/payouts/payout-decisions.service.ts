@@ -198,7 +198,8 @@ export class PayoutDecisionsService {
   }
 
   private async withdrawOpen(manager: EntityManager, entitlementId: string, actor: string): Promise<string[]> {
-    const rows: Array<{ id: string }> = await manager.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected count]
+    const [rows]: [Array<{ id: string }>, number] = await manager.query(
       `UPDATE payment.payout_release SET status = 'withdrawn', decided_by = $2, decided_at = now() WHERE entitlement_id = $1 AND status = 'proposed' RETURNING id`,
       [entitlementId, actor],
     );
