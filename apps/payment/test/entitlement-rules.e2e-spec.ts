@@ -198,9 +198,12 @@ describe('entitlement rules and officers’ decisions: funeral support, level ch
       const report = await conservation(funeralCycle);
       expect(report).toMatchObject({ balanced: true, total: { entitled: { count: 1, dong: '10000000' }, awaitingApproval: { count: 1, dong: '10000000' }, unexplained: { count: 0, dong: '0' } } });
       expect((await request(server()).post(`/cycles/${funeralCycle}/close`).set('authorization', supervisor).expect(409)).body.code).toBe('PAYMENT.CYCLE_HAS_OPEN_PAYOUTS');
+      expect((await request(server()).get(`/cycles/${funeralCycle}`).set('authorization', officer).expect(200)).body).toMatchObject({ kind: 'funeral', period: '2026-11', entitledCount: 1, entitledDong: '10000000' });
       // nothing to batch before the claimant is known
       expect((await request(server()).post(`/cycles/${funeralCycle}/batches`).set('authorization', officer).expect(200)).body).toEqual([]);
     });
+
+    let unclaimed: { id: string; cycle_id: string };
 
     it('opens it when the registration arrives after the death (events of one person come on several topics)', async () => {
       const registered = registeredEvent({ programmeCode: programme, categoryCode: 'NCT_80', provinceCode: '42', communeCode: commune, status: 'active' });
@@ -211,6 +214,15 @@ describe('entitlement rules and officers’ decisions: funeral support, level ch
       await institutions.publish(beneficiaryRegisteredV1.topic, registered);
       await consumed(registered.eventId);
       expect(await db.query(`SELECT kind, amount_dong::text, status FROM payment.entitlement WHERE beneficiary_id = $1`, [id])).toEqual([{ kind: 'funeral', amount_dong: '10000000', status: 'awaiting_claim' }]);
+      [unclaimed] = await db.query(`SELECT id, cycle_id FROM payment.entitlement WHERE beneficiary_id = $1`, [id]);
+    });
+
+    it('lets a supervisor close a support nobody claims, with that reason, so its cycle balances and closes', async () => {
+      const wrongReason = await request(server()).post(`/payouts/${unclaimed.id}/cancel`).set('authorization', supervisor).send({ reasonCode: 'UNCLAIMED', note: 'Không có người nhận' }).expect(409);
+      expect(wrongReason.body.code).toBe('PAYMENT.PAYOUT_NOT_HELD');
+      await request(server()).post(`/payouts/${unclaimed.id}/cancel`).set('authorization', supervisor).send({ reasonCode: 'FUNERAL_NOT_CLAIMED', note: 'Quá hạn, không có người lo mai táng đề nghị' }).expect(200);
+      expect(await conservation(unclaimed.cycle_id)).toMatchObject({ balanced: true, total: { cancelled: { FUNERAL_NOT_CLAIMED: { count: 1, dong: '10000000' } }, awaitingApproval: { count: 0 } } });
+      await request(server()).post(`/cycles/${unclaimed.cycle_id}/close`).set('authorization', supervisor).expect(200);
     });
 
     it('records the claimant after the same checks as a beneficiary, only in the officer’s area and only once', async () => {

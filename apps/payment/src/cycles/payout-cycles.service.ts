@@ -25,6 +25,8 @@ interface PayeeRow {
 
 export interface CycleView {
   id: string;
+  /** monthly, or a one-off cycle of a funeral support or of a level change's arrears */
+  kind: 'monthly' | 'funeral' | 'arrears';
   programmeCode: string;
   provinceCode: string;
   communeCode: string | null;
@@ -183,6 +185,7 @@ export class PayoutCyclesService {
     );
     return {
       id: cycle.id,
+      kind: cycle.kind,
       programmeCode: cycle.programme_code,
       provinceCode: cycle.province_code,
       communeCode: cycle.commune_code,

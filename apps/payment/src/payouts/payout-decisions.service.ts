@@ -54,6 +54,8 @@ export const DecisionErrors = {
       'Đối tượng đã mất: không chi lại khoản này (tài khoản đã bị phong tỏa). Hãy hủy khoản chi; hỗ trợ mai táng được chi cho người lo mai táng.',
       'conflict',
     ),
+  notUnclaimedFuneral: (status: string) =>
+    new DomainError('PAYMENT.FUNERAL_NOT_AWAITING_CLAIM', `Lý do FUNERAL_NOT_CLAIMED chỉ dùng cho khoản hỗ trợ mai táng chưa có người nhận; khoản này đang ở trạng thái ${status}.`, 'conflict', { status }),
   accountNotPayable: () => new DomainError('PAYMENT.ACCOUNT_NOT_PAYABLE', 'Tài khoản không thuộc người nhận, chưa được xác minh hoặc chưa đến ngày được chi.', 'unprocessable'),
   noProposal: () => new DomainError('PAYMENT.RELEASE_NOT_PROPOSED', 'Khoản chi chưa có đề xuất chi lại đang chờ phê duyệt.', 'conflict'),
   proposalChanged: () => new DomainError('PAYMENT.RELEASE_CHANGED', 'Đề xuất chi lại đã thay đổi sau khi bạn xem: hãy xem lại rồi phê duyệt.', 'conflict'),
@@ -130,7 +132,8 @@ export class PayoutDecisionsService {
   async cancel(entitlementId: string, input: CancelPayoutDto, principal: Principal): Promise<{ entitlementId: string; status: 'cancelled'; finalReason: string }> {
     const actor = actorOf(principal);
     await this.dataSource.transaction(async (manager) => {
-      const { payout, heads } = await this.heldPayout(manager, entitlementId, principal);
+      // a funeral support nobody comes to claim is closed the same way, so its cycle can balance and close
+      const { payout, heads } = await this.heldPayout(manager, entitlementId, principal, input.reasonCode === 'FUNERAL_NOT_CLAIMED');
       const withdrawn = await this.withdrawOpen(manager, entitlementId, actor);
       await this.ledger.apply(
         manager,
@@ -160,7 +163,7 @@ export class PayoutDecisionsService {
   }
 
   /** Locks the entitlement and checks it is the caller's to decide on and is held. */
-  private async heldPayout(manager: EntityManager, entitlementId: string, principal: Principal) {
+  private async heldPayout(manager: EntityManager, entitlementId: string, principal: Principal, unclaimedFuneral = false) {
     const heads = await this.ledger.lock(manager, [entitlementId]);
     const [payout]: HeldPayout[] = await manager.query(
       `SELECT e.id, e.status, e.kind, e.beneficiary_id, e.cycle_id, e.programme_code, e.period, e.amount_dong::text, e.province_code, e.commune_code,
@@ -170,7 +173,11 @@ export class PayoutDecisionsService {
     );
     if (!payout) throw DecisionErrors.notFound();
     if (!coversArea(principal, { provinceCode: payout.province_code, communeCode: payout.commune_code })) throw DecisionErrors.outOfArea();
-    if (payout.status !== 'held') throw DecisionErrors.notHeld(payout.status);
+    if (unclaimedFuneral) {
+      if (payout.kind !== 'funeral' || payout.status !== 'awaiting_claim') throw DecisionErrors.notUnclaimedFuneral(payout.status);
+    } else if (payout.status !== 'held') {
+      throw DecisionErrors.notHeld(payout.status);
+    }
     return { payout, heads };
   }
 
