@@ -271,12 +271,17 @@ describe('entitlement rules and officers’ decisions: funeral support, level ch
     let binh: string;
 
     it('records Decree 76/2024’s 500,000 from 1 Jul 2024 over July paid and August prepared at 360,000', async () => {
-      await programmeWith(programme, [['2021-07-01', 360_000]], false);
+      await programmeWith(programme, [['2021-07-01', 360_000]], true);
       an = await seedPayee(programme, 'PHAN VAN AN', 'NCT_80');
       binh = await seedPayee(programme, 'DANG THI BINH', 'KT_NANG');
       july = (await request(server()).post('/cycles').set('authorization', officer).send({ programmeCode: programme, provinceCode: '42', communeCode: commune, period: '2024-07' }).expect(201)).body.id;
       await prepareAndApprove(july);
       await waitFor(async () => (await conservation(july)).total.paid.cash.count === 2, 'July paid');
+      // registered after the July list and died on 10 July 2024, before the decree was applied: 20 × 360,000 until the new level is recorded
+      const cuong = await seedPayee(programme, 'HO VAN CUONG', 'NCT_80');
+      await consumed((await cease(cuong, programme, '2024-07-10')).eventId);
+      const [funeral] = await db.query(`SELECT id, amount_dong::text FROM payment.entitlement WHERE beneficiary_id = $1 AND kind = 'funeral'`, [cuong]);
+      expect(funeral.amount_dong).toBe('7200000');
       const augustCycle = (await request(server()).post('/cycles').set('authorization', officer).send({ programmeCode: programme, provinceCode: '42', communeCode: commune, period: '2024-08' }).expect(201)).body;
       august = augustCycle.id;
       expect(augustCycle.entitledDong).toBe('900000'); // 360,000 + 540,000
@@ -291,10 +296,12 @@ describe('entitlement rules and officers’ decisions: funeral support, level ch
       const recorded = await request(server()).post('/allowance-levels').set('authorization', admin).send(level).expect(201);
       levelId = recorded.body.levelId;
       expect(recorded.body).toMatchObject({
-        recomputed: { count: 2, fromDong: '900000', toDong: '1250000', cycleIds: [august] },
+        recomputed: { count: 3, fromDong: '8100000', toDong: '11250000' }, // August 900,000 → 1,250,000; the funeral 7,200,000 → 10,000,000
         arrears: { count: 2, dong: '350000', skippedDeceased: 0 }, // July: 140,000 + 210,000
       });
 
+      expect(recorded.body.recomputed.cycleIds).toContain(august);
+      expect(await entitlement(funeral.id)).toMatchObject({ amount_dong: '10000000', status: 'awaiting_claim' });
       // the August batch no longer matches what the supervisor would approve: it is prepared again
       expect((await request(server()).post(`/batches/${augustBatch.id}/approve`).set('authorization', supervisor).send({ contentHash: augustBatch.contentHash }).expect(409)).body.code).toBe('PAYMENT.BATCH_CHANGED');
       const [again] = (await request(server()).post(`/cycles/${august}/batches`).set('authorization', officer).expect(200)).body;

@@ -4,15 +4,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { PayoutLedgerService } from '../payouts/payout-ledger.service';
-import { arrears, monthlyAllowance, standardLevel, type RuleTables } from './allowance-rules';
+import { arrears, funeralSupport, monthlyAllowance, standardLevel, type RuleTables } from './allowance-rules';
 import type { RecordLevelDto } from './dto/record-level.dto';
-import { loadRuleTables } from './rule-tables';
+import { loadFuneralRules, loadRuleTables } from './rule-tables';
 
 const CHUNK = 5_000;
 
 export interface RecomputeResult {
   levelId: string;
-  /** entitlements of open cycles, not yet approved, whose amount changed */
+  /** entitlements of open cycles (monthly, and funeral supports), not yet approved, whose amount changed */
   recomputed: { count: number; fromDong: string; toDong: string; cycleIds: string[] };
   /** months already paid or in flight at a lower amount: one arrears entitlement each */
   arrears: { count: number; dong: string; cycleIds: string[]; skippedDeceased: number };
@@ -139,10 +139,28 @@ export class AllowanceLevelsService {
         ORDER BY e.id`,
       [programmeCode, fromMonth, provinceCode],
     );
-    const changes: Array<{ row: OpenRow; amount: bigint; level: bigint; coefficient: number }> = [];
+    const changes: Array<{ row: Pick<OpenRow, 'id' | 'cycle_id' | 'amount_dong'>; amount: bigint; level: bigint; coefficient: number }> = [];
     for (const row of rows) {
       const now = monthlyAllowance(tables, programmeCode, row.province_code, row.category_code, row.period);
       if (now.ok && now.amountDong !== BigInt(row.amount_dong)) changes.push({ row, amount: now.amountDong, level: now.levelDong, coefficient: now.coefficientMilli });
+    }
+    // a funeral support not yet approved follows the level in force on the date of death, like a month does
+    const funerals: Array<Pick<OpenRow, 'id' | 'cycle_id' | 'amount_dong' | 'province_code'> & { date_of_death: string | null }> = await manager.query(
+      `SELECT e.id, e.cycle_id, e.amount_dong::text, e.province_code,
+              (SELECT s.effective_date::text FROM payment.payee_status_change s
+                WHERE s.beneficiary_id = e.beneficiary_id AND s.to_status = 'ceased' AND s.reason_code = 'DECEASED'
+                ORDER BY s.occurred_at DESC, s.event_id DESC LIMIT 1) AS date_of_death
+         FROM payment.entitlement e JOIN payment.payout_cycle c ON c.id = e.cycle_id
+        WHERE e.programme_code = $1 AND e.kind = 'funeral' AND e.status IN ('awaiting_claim', 'awaiting_approval') AND c.status = 'generated'
+          AND e.period >= $2 AND ($3::text IS NULL OR e.province_code = $3)
+        ORDER BY e.id`,
+      [programmeCode, fromMonth, provinceCode],
+    );
+    const funeralRules = funerals.length > 0 ? await loadFuneralRules(manager, programmeCode) : [];
+    for (const row of funerals) {
+      if (!row.date_of_death) continue;
+      const now = funeralSupport(tables.levels, funeralRules, programmeCode, row.province_code, row.date_of_death);
+      if (now.ok && now.amountDong !== BigInt(row.amount_dong)) changes.push({ row, amount: now.amountDong, level: now.levelDong, coefficient: now.levelMultiple * 1000 });
     }
     let fromDong = 0n;
     let toDong = 0n;
