@@ -27,6 +27,7 @@ import { PayeeAccountsModule } from './accounts/payee-accounts.module';
 import { PayoutsModule } from './payouts/payouts.module';
 import { BankFilesModule } from './bank-files/bank-files.module';
 import { BankInstructionsModule } from './bank-instructions/bank-instructions.module';
+import { EntitlementsModule } from './entitlements/entitlements.module';
 
 @Module({})
 export class PaymentAppModule {
@@ -53,6 +54,7 @@ export class PaymentAppModule {
         PayoutsModule,
         BankFilesModule,
         BankInstructionsModule,
+        EntitlementsModule,
       ],
     };
   }

@@ -28,15 +28,15 @@ describe('payout cycles (real PostgreSQL)', () => {
   });
 
   /** Payees as the registry's events leave them; a programme per test keeps tests apart. */
-  const seedPayees = async (programmeCode: string, payees: Array<{ category: string; status: string; stopFrom?: string; commune?: string }>) => {
+  const seedPayees = async (programmeCode: string, payees: Array<{ category: string; status: string; stopFrom?: string; commune?: string; registeredStatus?: string }>) => {
     const ids: string[] = [];
     for (const payee of payees) {
       const id = uuidv7();
       ids.push(id);
       await db.query(
-        `INSERT INTO payment.payee (beneficiary_id, cccd, programme_code, category_code, province_code, commune_code, status, registered_at, source_event_id, payments_stop_from)
-         VALUES ($1, '042148001234', $2, $3, '42', $4, $5, now(), $6, $7)`,
-        [id, programmeCode, payee.category, payee.commune ?? '18073', payee.status, uuidv7(), payee.stopFrom ?? null],
+        `INSERT INTO payment.payee (beneficiary_id, cccd, programme_code, category_code, province_code, commune_code, status, registered_at, source_event_id, payments_stop_from, registered_status)
+         VALUES ($1, '042148001234', $2, $3, '42', $4, $5, now(), $6, $7, $8)`,
+        [id, programmeCode, payee.category, payee.commune ?? '18073', payee.status, uuidv7(), payee.stopFrom ?? null, payee.registeredStatus ?? (payee.status === 'pending_verification' ? 'pending_verification' : 'active')],
       );
     }
     return ids;
@@ -54,7 +54,7 @@ describe('payout cycles (real PostgreSQL)', () => {
   it('creates one entitlement per eligible payee at the decree amounts, and says why the others get none', async () => {
     const programme = 'CYCLE_A';
     await allowancesFor(programme);
-    const [aged, disabled, pending, suspended, diedInNovember, diedInOctober, unknownCategory] = await seedPayees(programme, [
+    const [aged, disabled, pending, suspended, diedInNovember, diedInOctober, unknownCategory, diedUnverified] = await seedPayees(programme, [
       { category: 'NCT_80', status: 'active' },
       { category: 'KT_NANG', status: 'active' },
       { category: 'NCT_80', status: 'pending_verification' },
@@ -62,13 +62,15 @@ describe('payout cycles (real PostgreSQL)', () => {
       { category: 'NCT_80', status: 'ceased', stopFrom: '2026-12-01' },
       { category: 'NCT_80', status: 'ceased', stopFrom: '2026-11-01' },
       { category: 'NOT_A_CATEGORY', status: 'active' },
+      // died in November while the registry was still checking the identity: not even November is paid
+      { category: 'NCT_80', status: 'ceased', stopFrom: '2026-12-01', registeredStatus: 'pending_verification' },
     ]);
     const response = await request(app.getHttpServer()).post('/cycles').set('authorization', officer).send({ programmeCode: programme, provinceCode: '42', communeCode: '18073', period: '2026-11' }).expect(201);
     expect(response.body).toMatchObject({
       entitledCount: 3,
       entitledDong: '1750000', // 500,000 + 750,000 + 500,000
-      excludedCount: 4,
-      exclusions: { NOT_VERIFIED: 1, SUSPENDED: 1, CEASED: 1, NO_RULE: 1 },
+      excludedCount: 5,
+      exclusions: { NOT_VERIFIED: 2, SUSPENDED: 1, CEASED: 1, NO_RULE: 1 },
     });
     const entitlements = await db.query(`SELECT beneficiary_id, amount_dong::text, level_dong::text, coefficient_milli FROM payment.entitlement WHERE cycle_id = $1 ORDER BY amount_dong, beneficiary_id`, [response.body.id]);
     expect(entitlements).toEqual(
@@ -80,7 +82,7 @@ describe('payout cycles (real PostgreSQL)', () => {
     );
     const exclusions = await db.query(`SELECT beneficiary_id, reason_code FROM payment.cycle_exclusion WHERE cycle_id = $1`, [response.body.id]);
     expect(new Map(exclusions.map((row: { beneficiary_id: string; reason_code: string }) => [row.beneficiary_id, row.reason_code]))).toEqual(
-      new Map([[pending, 'NOT_VERIFIED'], [suspended, 'SUSPENDED'], [diedInOctober, 'CEASED'], [unknownCategory, 'NO_RULE']]),
+      new Map([[pending, 'NOT_VERIFIED'], [suspended, 'SUSPENDED'], [diedInOctober, 'CEASED'], [unknownCategory, 'NO_RULE'], [diedUnverified, 'NOT_VERIFIED']]),
     );
   });
 
@@ -152,7 +154,7 @@ describe('payout cycles (real PostgreSQL)', () => {
     expect(intact.body).toMatchObject({ intact: true });
     expect(intact.body.audit.entries).toBeGreaterThanOrEqual(4);
     const [first] = await db.query(`SELECT canonical FROM payment.audit_entry WHERE canonical LIKE '%"CYCLE_A"%' ORDER BY seq LIMIT 1`);
-    expect(JSON.parse(first.canonical).details).toMatchObject({ programmeCode: 'CYCLE_A', entitledCount: 3, entitledDong: '1750000', excludedCount: 4 });
+    expect(JSON.parse(first.canonical).details).toMatchObject({ programmeCode: 'CYCLE_A', entitledCount: 3, entitledDong: '1750000', excludedCount: 5 });
     await request(app.getHttpServer()).get('/audit/verify').set('authorization', officer).expect(403);
     await expect(db.query(`UPDATE payment.audit_entry SET actor = 'someone else' WHERE seq = 2`)).rejects.toThrow(/append-only/);
 

@@ -109,8 +109,9 @@ export class PayoutOutcomesService {
     );
     const accounts: PayeeAccountRow[] = await manager.query(
       `SELECT account_id, channel, institution_code, account_number_masked, priority, status, payable_from, account_number_sealed IS NOT NULL AS has_sealed_number
-         FROM payment.payee_account WHERE beneficiary_id = $1 AND status = 'verified'`,
-      [attempt.beneficiary_id],
+         FROM payment.payee_account WHERE beneficiary_id = $1 AND status = 'verified' AND $2::text <> 'funeral'`,
+      // a funeral claimant's failed account falls back to cash in their name, never the deceased's accounts
+      [attempt.beneficiary_id, attempt.kind],
     );
     const route = nextRoute(accounts, new Set(tried.flatMap((row) => (row.account_id ? [row.account_id] : []))), now);
     const attemptNumber = Math.max(...tried.map((row) => row.attempt_number)) + 1;

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import { InstructionDispatcherService } from '../dispatch/instruction-dispatcher.service';
-import { nextRoute, type PayeeAccountRow } from '../payouts/channel-routing';
+import { funeralClaimRoute, nextRoute, type FuneralClaimRouteRow, type PayeeAccountRow } from '../payouts/channel-routing';
 import { PayoutLedgerService } from '../payouts/payout-ledger.service';
 import { instructionIdFor } from '../payouts/payout-state';
 
@@ -67,15 +67,19 @@ export class PayoutBatchesService {
     await this.dataSource.transaction(async (manager) => {
       const cycle = await this.cycleFor(manager, cycleId, principal);
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`prepare:${cycleId}`]);
-      const entitlements: Array<{ id: string; beneficiary_id: string; amount_dong: string }> = await manager.query(
-        `SELECT id, beneficiary_id, amount_dong::text FROM payment.entitlement WHERE cycle_id = $1 AND status = 'awaiting_approval' ORDER BY id`,
+      const entitlements: Array<{ id: string; beneficiary_id: string; amount_dong: string } & FuneralClaimRouteRow> = await manager.query(
+        `SELECT e.id, e.beneficiary_id, e.amount_dong::text, e.kind, fc.channel AS claim_channel, fc.institution_code AS claim_institution_code,
+                fc.account_id AS claim_account_id, fc.account_number_masked AS claim_account_number_masked
+           FROM payment.entitlement e LEFT JOIN payment.funeral_claim fc ON fc.entitlement_id = e.id
+          WHERE e.cycle_id = $1 AND e.status = 'awaiting_approval' ORDER BY e.id`,
         [cycleId],
       );
       const accounts = await this.accountsOf(manager, entitlements.map((entitlement) => entitlement.beneficiary_id));
       const now = new Date();
       const planned: unknown[][] = [];
       for (const entitlement of entitlements) {
-        const route = nextRoute(accounts.get(entitlement.beneficiary_id) ?? [], new Set(), now);
+        // a funeral support goes to the claimant the officer recorded, never to the deceased's accounts
+        const route = entitlement.kind === 'funeral' ? funeralClaimRoute(entitlement) : nextRoute(accounts.get(entitlement.beneficiary_id) ?? [], new Set(), now);
         const batchId = uuidv5(`${cycleId}/${route.institutionCode}`, BATCH_NAMESPACE);
         planned.push([instructionIdFor(entitlement.id, 1), entitlement.id, batchId, route.channel, route.institutionCode, route.accountId, route.accountNumberMasked, entitlement.amount_dong]);
       }

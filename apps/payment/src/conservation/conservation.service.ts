@@ -84,7 +84,7 @@ export class ConservationService {
          (SELECT count(*) FROM settled WHERE amount_differs)::int AS settled_amount_differs,
          (SELECT count(*) FROM settled WHERE settlements > 1)::int AS more_than_one_settlement,
          (SELECT count(*) FROM payment.entitlement e JOIN payment.payout_cycle c ON c.id = e.cycle_id
-           WHERE e.cycle_id = $1 AND c.status = 'closed' AND e.status IN ('awaiting_approval', 'in_flight'))::int AS open_after_close`,
+           WHERE e.cycle_id = $1 AND c.status = 'closed' AND e.status IN ('awaiting_claim', 'awaiting_approval', 'in_flight'))::int AS open_after_close`,
       [cycleId],
     );
     const violations = {
@@ -145,6 +145,8 @@ function accumulate(line: ConservationLine, row: { status: string; paid_channel:
       line.paid[channel] = add(line.paid[channel], row.count, row.dong);
       break;
     }
+    // a funeral support waiting for its claimant is still owed: it counts as awaiting
+    case 'awaiting_claim':
     case 'awaiting_approval':
       line.awaitingApproval = add(line.awaitingApproval, row.count, row.dong);
       break;

@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { monthlyAllowance, type RuleTables } from '../entitlements/allowance-rules';
+import { monthlyAllowance } from '../entitlements/allowance-rules';
+import { loadRuleTables, STATUS_BEFORE_CEASE_SQL } from '../entitlements/rule-tables';
 import type { CreateCycleDto } from './dto/create-cycle.dto';
 
 const PAGE = 5_000;
@@ -18,10 +19,14 @@ interface PayeeRow {
   commune_code: string;
   status: string;
   payments_stop_from: string | null;
+  /** Only for a ceased payee: the status just before the cease. */
+  status_before_cease: string | null;
 }
 
 export interface CycleView {
   id: string;
+  /** monthly, or a one-off cycle of a funeral support or of a level change's arrears */
+  kind: 'monthly' | 'funeral' | 'arrears';
   programmeCode: string;
   provinceCode: string;
   communeCode: string | null;
@@ -35,10 +40,15 @@ export interface CycleView {
 }
 
 /** Why a payee gets nothing this month, or null when the payee is entitled. */
-export function exclusionOf(payee: Pick<PayeeRow, 'status' | 'payments_stop_from'>, firstDayOfPeriod: string): ExclusionReason | null {
-  // A beneficiary ceased during a month is still paid that month: payment stops from the next one.
+export function exclusionOf(payee: Pick<PayeeRow, 'status' | 'payments_stop_from' | 'status_before_cease'>, firstDayOfPeriod: string): ExclusionReason | null {
   if (payee.payments_stop_from && payee.payments_stop_from <= firstDayOfPeriod) return 'CEASED';
-  if (payee.status === 'ceased') return payee.payments_stop_from ? null : 'CEASED';
+  if (payee.status === 'ceased') {
+    if (!payee.payments_stop_from) return 'CEASED';
+    // Ceased during the month: paid that month only if the person was being paid when it happened —
+    // never someone whose identity the registry had not yet confirmed, nor someone suspended.
+    if (payee.status_before_cease === 'active') return null;
+    return payee.status_before_cease === 'suspended' ? 'SUSPENDED' : 'NOT_VERIFIED';
+  }
   if (payee.status === 'suspended') return 'SUSPENDED';
   if (payee.status !== 'active') return 'NOT_VERIFIED';
   return null;
@@ -72,7 +82,8 @@ export class PayoutCyclesService {
       return true;
     });
     const [row] = await this.dataSource.query(
-      `SELECT id FROM payment.payout_cycle WHERE programme_code = $1 AND province_code = $2 AND coalesce(commune_code, '-----') = coalesce($3, '-----') AND period = $4`,
+      `SELECT id FROM payment.payout_cycle
+        WHERE kind = 'monthly' AND programme_code = $1 AND province_code = $2 AND coalesce(commune_code, '-----') = coalesce($3, '-----') AND period = $4`,
       [input.programmeCode, input.provinceCode, input.communeCode ?? null, input.period],
     );
     return { created, cycle: await this.view(row.id) };
@@ -103,13 +114,14 @@ export class PayoutCyclesService {
   }
 
   private async fill(manager: EntityManager, cycleId: string, input: CreateCycleDto): Promise<{ entitledCount: number; entitledDong: string; excludedCount: number }> {
-    const tables = await this.ruleTables(manager, input.programmeCode);
+    const tables = await loadRuleTables(manager, input.programmeCode);
     const firstDay = `${input.period}-01`;
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
       const payees: PayeeRow[] = await manager.query(
-        `SELECT beneficiary_id, category_code, province_code, commune_code, status, payments_stop_from::text
-           FROM payment.payee
+        `SELECT beneficiary_id, category_code, province_code, commune_code, status, payments_stop_from::text,
+                CASE WHEN status = 'ceased' THEN ${STATUS_BEFORE_CEASE_SQL} END AS status_before_cease
+           FROM payment.payee p
           WHERE programme_code = $1 AND province_code = $2 AND ($3::text IS NULL OR commune_code = $3) AND beneficiary_id > $4
           ORDER BY beneficiary_id LIMIT ${PAGE}`,
         [input.programmeCode, input.provinceCode, input.communeCode ?? null, after],
@@ -164,21 +176,6 @@ export class PayoutCyclesService {
     return { entitledCount: totals.entitled_count, entitledDong: totals.entitled_dong, excludedCount: totals.excluded_count };
   }
 
-  private async ruleTables(manager: EntityManager, programmeCode: string): Promise<RuleTables> {
-    const levels: Array<{ province_code: string | null; effective_from: string; amount_dong: string }> = await manager.query(
-      `SELECT province_code, effective_from::text, amount_dong::text FROM payment.allowance_standard_level WHERE programme_code = $1`,
-      [programmeCode],
-    );
-    const coefficients: Array<{ category_code: string; effective_from: string; coefficient_milli: number }> = await manager.query(
-      `SELECT category_code, effective_from::text, coefficient_milli FROM payment.allowance_coefficient WHERE programme_code = $1`,
-      [programmeCode],
-    );
-    return {
-      levels: levels.map((row) => ({ programmeCode, provinceCode: row.province_code, effectiveFrom: row.effective_from, amountDong: BigInt(row.amount_dong) })),
-      coefficients: coefficients.map((row) => ({ programmeCode, categoryCode: row.category_code, effectiveFrom: row.effective_from, coefficientMilli: row.coefficient_milli })),
-    };
-  }
-
   private async view(id: string): Promise<CycleView> {
     const [cycle] = await this.dataSource.query(`SELECT * FROM payment.payout_cycle WHERE id = $1`, [id]);
     if (!cycle) throw new DomainError('PAYMENT.CYCLE_NOT_FOUND', 'Không tìm thấy kỳ chi.', 'not_found');
@@ -188,6 +185,7 @@ export class PayoutCyclesService {
     );
     return {
       id: cycle.id,
+      kind: cycle.kind,
       programmeCode: cycle.programme_code,
       provinceCode: cycle.province_code,
       communeCode: cycle.commune_code,

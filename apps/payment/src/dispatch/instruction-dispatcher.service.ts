@@ -75,11 +75,14 @@ export class InstructionDispatcherService {
               a.amount_dong::text, a.send_count,
               (SELECT f.batch_id FROM payment.payout_attempt f WHERE f.entitlement_id = a.entitlement_id AND f.attempt_number = 1) AS approval_batch_id,
               e.beneficiary_id, e.cycle_id, e.programme_code, e.period, e.kind, e.province_code, e.commune_code,
-              p.full_name, p.cccd, acc.account_number_sealed
+              coalesce(fc.claimant_full_name, p.full_name) AS full_name, coalesce(fc.claimant_cccd, p.cccd) AS cccd,
+              coalesce(acc.account_number_sealed, fc.account_number_sealed) AS account_number_sealed
          FROM payment.payout_attempt a
          JOIN payment.entitlement e ON e.id = a.entitlement_id
          JOIN payment.payee p ON p.beneficiary_id = e.beneficiary_id
          LEFT JOIN payment.payee_account acc ON acc.account_id = a.account_id
+         -- a funeral support's creditor is the person who organises the funeral, not the deceased
+         LEFT JOIN payment.funeral_claim fc ON fc.entitlement_id = e.id
         WHERE a.instruction_id = ANY($1::uuid[])
         ORDER BY a.instruction_id`,
       [instructionIds],

@@ -1,4 +1,4 @@
-import { applyCoefficient, arrears, monthlyAllowance, type RuleTables } from './allowance-rules';
+import { applyCoefficient, arrears, funeralSupport, monthlyAllowance, type RuleTables } from './allowance-rules';
 
 // The figures of the decrees: 360,000 đồng from 1 Jul 2021, 500,000 from 1 Jul 2024; coefficients
 // 1.0 (aged 80+ without pension), 1.5 (severe disability), 2.0 (extremely severe), 2.5 (child or
@@ -68,5 +68,27 @@ describe('monthly allowance from dated rule tables', () => {
       { month: '2024-08', owedDong: 210_000n },
       { month: '2024-09', owedDong: 210_000n },
     ]);
+  });
+
+  it('lets a later recorded row for the same date correct an earlier one, without editing it', () => {
+    const corrected: RuleTables = {
+      ...tables,
+      levels: [...tables.levels, { programmeCode: 'TC_XH', provinceCode: null, effectiveFrom: '2024-07-01', amountDong: 520_000n, version: 99 }],
+    };
+    expect(monthlyAllowance(corrected, 'TC_XH', '42', 'NCT_80', '2024-07')).toMatchObject({ ok: true, amountDong: 520_000n, levelVersion: 99 });
+    expect(monthlyAllowance(corrected, 'TC_XH', '42', 'NCT_80', '2024-06')).toMatchObject({ ok: true, amountDong: 360_000n });
+  });
+});
+
+describe('funeral support (Decree 20/2021 Art. 11)', () => {
+  const rules = [{ programmeCode: 'TC_XH', effectiveFrom: '2021-07-01', levelMultiple: 20 }];
+  it('is 20 × the standard level in force at the date of death', () => {
+    expect(funeralSupport(tables.levels, rules, 'TC_XH', '42', '2024-06-30')).toMatchObject({ ok: true, amountDong: 7_200_000n });
+    expect(funeralSupport(tables.levels, rules, 'TC_XH', '42', '2024-07-01')).toMatchObject({ ok: true, amountDong: 10_000_000n, levelDong: 500_000n });
+    // Hà Nội's own higher level counts for deaths in Hà Nội
+    expect(funeralSupport(tables.levels, rules, 'TC_XH', '01', '2025-03-15')).toMatchObject({ ok: true, amountDong: 13_000_000n });
+  });
+  it('is not opened by a programme without a funeral rule (meritorious people have their own)', () => {
+    expect(funeralSupport(tables.levels, rules, 'NCC', '42', '2025-03-15')).toEqual({ ok: false, reason: 'NO_FUNERAL_RULE' });
   });
 });

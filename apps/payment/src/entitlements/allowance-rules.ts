@@ -11,6 +11,8 @@ export interface StandardLevel {
   provinceCode: string | null;
   effectiveFrom: string;
   amountDong: bigint;
+  /** The row id: a later recorded row for the same date corrects an earlier one (history is never edited). */
+  version?: number;
 }
 
 export interface CategoryCoefficient {
@@ -26,13 +28,26 @@ export interface RuleTables {
 }
 
 export type AllowanceResult =
-  | { ok: true; amountDong: bigint; levelDong: bigint; coefficientMilli: number; levelSource: 'national' | 'province' }
+  | { ok: true; amountDong: bigint; levelDong: bigint; coefficientMilli: number; levelSource: 'national' | 'province'; levelVersion: number | null }
   | { ok: false; reason: 'NO_STANDARD_LEVEL' | 'NO_COEFFICIENT' };
 
-function latestInForce<T extends { effectiveFrom: string }>(rows: readonly T[], day: string): T | undefined {
+function latestInForce<T extends { effectiveFrom: string; version?: number }>(rows: readonly T[], day: string): T | undefined {
   let best: T | undefined;
-  for (const row of rows) if (row.effectiveFrom <= day && (!best || row.effectiveFrom > best.effectiveFrom)) best = row;
+  for (const row of rows) {
+    if (row.effectiveFrom > day) continue;
+    if (!best || row.effectiveFrom > best.effectiveFrom || (row.effectiveFrom === best.effectiveFrom && (row.version ?? 0) > (best.version ?? 0))) best = row;
+  }
   return best;
+}
+
+/** The standard level in force on a day for a province: its own when higher than the national one. */
+export function standardLevel(levels: readonly StandardLevel[], programmeCode: string, provinceCode: string, day: string): { level: StandardLevel; source: 'national' | 'province' } | null {
+  const ofProgramme = levels.filter((level) => level.programmeCode === programmeCode);
+  const national = latestInForce(ofProgramme.filter((level) => level.provinceCode === null), day);
+  const provincial = latestInForce(ofProgramme.filter((level) => level.provinceCode === provinceCode), day);
+  // A province may only raise the level; a stale provincial row below the national level yields to it.
+  if (provincial && (!national || provincial.amountDong >= national.amountDong)) return { level: provincial, source: 'province' };
+  return national ? { level: national, source: 'national' } : null;
 }
 
 /** Multiplies đồng by a coefficient in thousandths, rounding half up to a whole đồng. */
@@ -44,12 +59,9 @@ export function applyCoefficient(amountDong: bigint, coefficientMilli: number): 
 /** The allowance for one month (`YYYY-MM`) of a programme, province and category. */
 export function monthlyAllowance(tables: RuleTables, programmeCode: string, provinceCode: string, categoryCode: string, month: string): AllowanceResult {
   const firstDay = `${month}-01`;
-  const levels = tables.levels.filter((level) => level.programmeCode === programmeCode);
-  const national = latestInForce(levels.filter((level) => level.provinceCode === null), firstDay);
-  const provincial = latestInForce(levels.filter((level) => level.provinceCode === provinceCode), firstDay);
-  // A province may only raise the level; a stale provincial row below the national level yields to it.
-  const level = provincial && (!national || provincial.amountDong >= national.amountDong) ? provincial : national;
-  if (!level) return { ok: false, reason: 'NO_STANDARD_LEVEL' };
+  const inForce = standardLevel(tables.levels, programmeCode, provinceCode, firstDay);
+  if (!inForce) return { ok: false, reason: 'NO_STANDARD_LEVEL' };
+  const { level } = inForce;
   const coefficient = latestInForce(
     tables.coefficients.filter((row) => row.programmeCode === programmeCode && row.categoryCode === categoryCode),
     firstDay,
@@ -60,7 +72,8 @@ export function monthlyAllowance(tables: RuleTables, programmeCode: string, prov
     amountDong: applyCoefficient(level.amountDong, coefficient.coefficientMilli),
     levelDong: level.amountDong,
     coefficientMilli: coefficient.coefficientMilli,
-    levelSource: level === provincial ? 'province' : 'national',
+    levelSource: inForce.source,
+    levelVersion: level.version ?? null,
   };
 }
 
@@ -79,4 +92,23 @@ export function arrears(tables: RuleTables, programmeCode: string, provinceCode:
     const now = monthlyAllowance(tables, programmeCode, provinceCode, categoryCode, month);
     return now.ok && now.amountDong > paidDong ? [{ month, owedDong: now.amountDong - paidDong }] : [];
   });
+}
+
+export interface FuneralRule {
+  programmeCode: string;
+  effectiveFrom: string;
+  levelMultiple: number;
+}
+
+/**
+ * Funeral support (Decree 20/2021/NĐ-CP Art. 11): a multiple (20) of the standard level in force, for
+ * the province, on the date of death — 10,000,000 đồng for a death on or after 1 Jul 2024. A programme
+ * without a funeral rule (people with meritorious service have their own funeral rules) gets none.
+ */
+export function funeralSupport(levels: readonly StandardLevel[], rules: readonly FuneralRule[], programmeCode: string, provinceCode: string, dateOfDeath: string) {
+  const rule = latestInForce(rules.filter((row) => row.programmeCode === programmeCode), dateOfDeath);
+  if (!rule) return { ok: false as const, reason: 'NO_FUNERAL_RULE' as const };
+  const inForce = standardLevel(levels, programmeCode, provinceCode, dateOfDeath);
+  if (!inForce) return { ok: false as const, reason: 'NO_STANDARD_LEVEL' as const };
+  return { ok: true as const, amountDong: inForce.level.amountDong * BigInt(rule.levelMultiple), levelDong: inForce.level.amountDong, levelMultiple: rule.levelMultiple };
 }

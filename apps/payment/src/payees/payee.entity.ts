@@ -36,6 +36,10 @@ export class PayeeEntity {
   @Column('timestamptz')
   registeredAt: Date;
 
+  /** Whether the registry had confirmed the person when registering (null: rows seeded by hand). */
+  @Column('text', { nullable: true })
+  registeredStatus: string | null;
+
   @Column('text', { nullable: true })
   ceaseReason: string | null;
 

@@ -1,11 +1,12 @@
 import type { beneficiaryRegisteredV1, EventEnvelope, PayloadOf } from '@app/contracts';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { FuneralSupportService } from '../funerals/funeral-support.service';
 import { PayoutCancellationService } from '../payouts/payout-cancellation.service';
 import { PayeeEntity } from './payee.entity';
 
 /** What every status event of the registry carries (verified, suspended, reinstated, ceased). */
-type StatusEvent = EventEnvelope<{ beneficiaryId: string; reasonCode: string; changedAt: string; paymentsStopFrom?: string }>;
+type StatusEvent = EventEnvelope<{ beneficiaryId: string; reasonCode: string; changedAt: string; paymentsStopFrom?: string; effectiveDate?: string }>;
 export type PayeeStatus = 'active' | 'suspended' | 'ceased';
 
 /**
@@ -15,7 +16,10 @@ export type PayeeStatus = 'active' | 'suspended' | 'ceased';
  */
 @Injectable()
 export class PayeesService {
-  constructor(private readonly cancellation: PayoutCancellationService) {}
+  constructor(
+    private readonly cancellation: PayoutCancellationService,
+    private readonly funerals: FuneralSupportService,
+  ) {}
 
   /** Runs inside the inbox transaction, so the row and the consumed event id commit together. */
   async recordRegistration(event: EventEnvelope<PayloadOf<typeof beneficiaryRegisteredV1>>, manager: EntityManager): Promise<void> {
@@ -30,23 +34,27 @@ export class PayeesService {
       communeCode: registered.communeCode,
       legacyDistrictCode: registered.legacyDistrictCode,
       status: registered.status,
+      registeredStatus: registered.status,
       registeredAt: new Date(registered.registeredAt),
       sourceEventId: event.eventId,
     });
     await this.applyLatestStatus(manager, registered.beneficiaryId);
+    // a death reported before the registration arrived opens the funeral support now
+    await this.funerals.openIfDue(manager, registered.beneficiaryId, `${event.producer}:registered`);
   }
 
   async recordStatusChange(event: StatusEvent, toStatus: PayeeStatus, manager: EntityManager): Promise<void> {
     const payload = event.payload;
     await manager.query(
-      `INSERT INTO payment.payee_status_change (event_id, beneficiary_id, to_status, reason_code, payments_stop_from, occurred_at)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [event.eventId, payload.beneficiaryId, toStatus, payload.reasonCode, payload.paymentsStopFrom ?? null, payload.changedAt],
+      `INSERT INTO payment.payee_status_change (event_id, beneficiary_id, to_status, reason_code, payments_stop_from, occurred_at, effective_date)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [event.eventId, payload.beneficiaryId, toStatus, payload.reasonCode, payload.paymentsStopFrom ?? null, payload.changedAt, payload.effectiveDate ?? null],
     );
     await this.applyLatestStatus(manager, payload.beneficiaryId);
     if (toStatus === 'ceased' && payload.paymentsStopFrom) {
       await this.cancellation.cancelFrom(manager, payload.beneficiaryId, payload.paymentsStopFrom, payload.reasonCode, `${event.producer}:${payload.reasonCode.toLowerCase()}`);
     }
+    if (toStatus === 'ceased') await this.funerals.openIfDue(manager, payload.beneficiaryId, `${event.producer}:${payload.reasonCode.toLowerCase()}`);
   }
 
   /** Puts the most recent known status on the payee row, if the row exists yet. */

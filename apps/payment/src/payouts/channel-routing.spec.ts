@@ -1,4 +1,4 @@
-import { CASH_ROUTE, nextRoute, type PayeeAccountRow } from './channel-routing';
+import { CASH_ROUTE, funeralClaimRoute, nextRoute, type PayeeAccountRow } from './channel-routing';
 
 const now = new Date('2026-12-05T03:00:00Z');
 const account = (overrides: Partial<PayeeAccountRow>): PayeeAccountRow => ({
@@ -34,5 +34,16 @@ describe('nextRoute', () => {
     ]) {
       expect(nextRoute([unpayable], new Set(), now)).toEqual(CASH_ROUTE);
     }
+  });
+});
+
+describe('funeralClaimRoute', () => {
+  const claim = { kind: 'funeral', claim_channel: 'bank' as const, claim_institution_code: '970436', claim_account_id: '0190f5c2-0000-7000-8000-00000000000f', claim_account_number_masked: '****9888' };
+  it('pays the recorded claimant: their account, or cash in their name', () => {
+    expect(funeralClaimRoute(claim)).toEqual({ channel: 'bank', institutionCode: '970436', accountId: claim.claim_account_id, accountNumberMasked: '****9888' });
+    expect(funeralClaimRoute({ ...claim, claim_channel: 'cash', claim_institution_code: 'VNPOST', claim_account_id: null, claim_account_number_masked: null })).toEqual(CASH_ROUTE);
+  });
+  it('refuses to route a funeral support whose claimant is not recorded', () => {
+    expect(() => funeralClaimRoute({ ...claim, claim_channel: null })).toThrow(/without a recorded claimant/);
   });
 });

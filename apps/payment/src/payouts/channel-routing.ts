@@ -30,3 +30,19 @@ export function nextRoute(accounts: readonly PayeeAccountRow[], triedAccountIds:
   if (!first) return CASH_ROUTE;
   return { channel: first.channel, institutionCode: first.institution_code, accountId: first.account_id, accountNumberMasked: first.account_number_masked };
 }
+
+/** The funeral claim columns that decide where a funeral support goes. */
+export interface FuneralClaimRouteRow {
+  kind: string;
+  claim_channel: 'bank' | 'ewallet' | 'cash' | null;
+  claim_institution_code: string | null;
+  claim_account_id: string | null;
+  claim_account_number_masked: string | null;
+}
+
+/** A funeral support is paid to the recorded claimant: their account, or cash in their name. */
+export function funeralClaimRoute(claim: FuneralClaimRouteRow): Route {
+  if (!claim.claim_channel) throw new Error('a funeral support reached a batch without a recorded claimant');
+  if (claim.claim_channel === 'cash' || !claim.claim_account_id) return CASH_ROUTE;
+  return { channel: claim.claim_channel, institutionCode: claim.claim_institution_code!, accountId: claim.claim_account_id, accountNumberMasked: claim.claim_account_number_masked! };
+}

@@ -28,7 +28,8 @@ export const ATTEMPT_SELECT = `
   SELECT a.instruction_id, a.entitlement_id, a.attempt_number, a.channel, a.institution_code, a.account_id, a.account_number_masked,
          a.amount_dong::text, a.status, a.send_count, a.reason_code,
          e.status AS entitlement_status, e.beneficiary_id, e.cycle_id, e.programme_code, e.period, e.kind, e.province_code, e.commune_code,
-         (p.status = 'ceased' AND p.cease_reason = 'DECEASED') AS beneficiary_deceased
+         -- a funeral support is paid to a living claimant: the deceased's hold rule does not apply to it
+         (p.status = 'ceased' AND p.cease_reason = 'DECEASED' AND e.kind <> 'funeral') AS beneficiary_deceased
     FROM payment.payout_attempt a
     JOIN payment.entitlement e ON e.id = a.entitlement_id
     JOIN payment.payee p ON p.beneficiary_id = e.beneficiary_id`;

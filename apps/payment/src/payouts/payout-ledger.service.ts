@@ -5,6 +5,11 @@ import type { EntityManager } from 'typeorm';
 import { canMove, type EntitlementStatus } from './payout-state';
 
 export type PayoutEventKind =
+  | 'opened'
+  | 'recomputed'
+  | 'claim_recorded'
+  | 'release_proposed'
+  | 'release_withdrawn'
   | 'prepared'
   | 'approved'
   | 'sent'

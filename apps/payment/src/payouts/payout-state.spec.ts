@@ -16,6 +16,12 @@ describe('entitlement state machine', () => {
     expect(canMove('in_flight', 'cancelled')).toBe(false);
   });
 
+  it('sends a funeral support only after its claimant is recorded', () => {
+    expect(canMove('awaiting_claim', 'in_flight')).toBe(false);
+    expect(canMove('awaiting_claim', 'awaiting_approval')).toBe(true);
+    expect(canMove('awaiting_approval', 'awaiting_claim')).toBe(false);
+  });
+
   it('reaches a final state from anywhere along allowed moves', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...ENTITLEMENT_STATUSES), { maxLength: 30 }), (wanted) => {

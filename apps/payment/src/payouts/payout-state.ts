@@ -1,6 +1,6 @@
 import { v5 as uuidv5 } from 'uuid';
 
-export const ENTITLEMENT_STATUSES = ['awaiting_approval', 'in_flight', 'paid', 'held', 'cancelled'] as const;
+export const ENTITLEMENT_STATUSES = ['awaiting_claim', 'awaiting_approval', 'in_flight', 'paid', 'held', 'cancelled'] as const;
 export type EntitlementStatus = (typeof ENTITLEMENT_STATUSES)[number];
 
 /**
@@ -8,6 +8,8 @@ export type EntitlementStatus = (typeof ENTITLEMENT_STATUSES)[number];
  * officer, who releases it (back in flight on another channel) or cancels it with a reason.
  */
 const ALLOWED: Record<EntitlementStatus, readonly EntitlementStatus[]> = {
+  // a funeral support waits for an officer to record who organises the funeral and is paid
+  awaiting_claim: ['awaiting_approval', 'cancelled'],
   awaiting_approval: ['in_flight', 'held', 'cancelled'],
   in_flight: ['paid', 'held'],
   // a late settlement of a payout held because the bank never answered: the money did move

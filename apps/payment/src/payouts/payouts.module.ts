@@ -14,12 +14,14 @@ import { PAYOUT_RETRY_QUEUE } from '../retries/payout-retry.queue';
 import { PayoutRetriesProcessor } from '../retries/payout-retries.processor';
 import { PayoutRetriesService } from '../retries/payout-retries.service';
 import { PayoutCancellationService } from './payout-cancellation.service';
+import { PayoutDecisionsController } from './payout-decisions.controller';
+import { PayoutDecisionsService } from './payout-decisions.service';
 import { PayoutLedgerService } from './payout-ledger.service';
 
 /** From approval to a final state: batches, instructions, bank results, retries, fallback. */
 @Module({
   imports: [BullModule.registerQueue({ name: PAYOUT_RETRY_QUEUE, defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 1_000 } } })],
-  controllers: [PayoutBatchesController, BankResultsController, ConservationController, PayoutHistoryController],
+  controllers: [PayoutBatchesController, BankResultsController, ConservationController, PayoutHistoryController, PayoutDecisionsController],
   providers: [
     PayoutLedgerService,
     InstructionDispatcherService,
@@ -31,6 +33,7 @@ import { PayoutLedgerService } from './payout-ledger.service';
     ConservationService,
     PayoutCancellationService,
     PayoutHistoryService,
+    PayoutDecisionsService,
   ],
   exports: [PayoutLedgerService, BankResultsService, PayoutCancellationService],
 })

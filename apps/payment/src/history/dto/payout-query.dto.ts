@@ -28,9 +28,9 @@ export class PayoutQueryDto {
   @Matches(/^\d{5}$/, { message: 'Mã xã phải gồm 5 chữ số.' })
   communeCode?: string;
 
-  @ApiPropertyOptional({ enum: ['awaiting_approval', 'in_flight', 'paid', 'held', 'cancelled'] })
+  @ApiPropertyOptional({ enum: ['awaiting_claim', 'awaiting_approval', 'in_flight', 'paid', 'held', 'cancelled'] })
   @IsOptional()
-  @IsIn(['awaiting_approval', 'in_flight', 'paid', 'held', 'cancelled'], { message: 'Trạng thái không hợp lệ.' })
+  @IsIn(['awaiting_claim', 'awaiting_approval', 'in_flight', 'paid', 'held', 'cancelled'], { message: 'Trạng thái không hợp lệ.' })
   status?: string;
 
   @ApiPropertyOptional({ example: '2026-12' })
