@@ -1,4 +1,4 @@
-import { accountTransportContext, BANK_REASON_CODE_LIST, type BankReasonCode } from '@app/contracts';
+import { BANK_REASON_CODE_LIST, type BankReasonCode } from '@app/contracts';
 import { AuditTrailService, coversArea, DomainError, FieldCipher, institutionOf, SERVICE_CONFIG, type Principal } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { BankResultsService, type BankResult } from '../bank-results/bank-results.service';
 import { BatchErrors } from '../batches/payout-batches.service';
 import type { PaymentConfig } from '../config/payment.config';
+import { CREDITOR_COLUMNS, CREDITOR_JOINS, openCreditorAccountNumber } from '../dispatch/attempt-creditor';
 import { remittanceInformation, vietnamDate } from '../dispatch/instruction-dispatcher.service';
 import { compactUuid } from './iso20022-values';
 import { buildPain001 } from './pain001.builder';
@@ -89,12 +90,11 @@ export class BankFilesService {
     if (batch.status !== 'dispatched') throw BankFileErrors.notApproved();
 
     const lines: FileLine[] = await this.dataSource.query(
-      `SELECT a.instruction_id, a.entitlement_id, a.amount_dong::text, a.channel, a.institution_code, a.account_id, acc.account_number_sealed,
-              p.full_name, e.programme_code, e.period, e.kind
+      `SELECT a.instruction_id, a.entitlement_id, a.amount_dong::text, a.channel, a.institution_code, a.account_id,
+              ${CREDITOR_COLUMNS}, e.programme_code, e.period, e.kind
          FROM payment.payout_attempt a
          JOIN payment.entitlement e ON e.id = a.entitlement_id
-         JOIN payment.payee p ON p.beneficiary_id = e.beneficiary_id
-         LEFT JOIN payment.payee_account acc ON acc.account_id = a.account_id
+         ${CREDITOR_JOINS}
         WHERE a.batch_id = $1 AND a.status <> 'planned'
         ORDER BY a.instruction_id`,
       [batchId],
@@ -113,7 +113,7 @@ export class BankFilesService {
         endToEndId: line.entitlement_id,
         amountDong: BigInt(line.amount_dong),
         creditorName: line.full_name ?? '',
-        creditorAccount: line.channel === 'cash' ? null : this.openAccountNumber(line),
+        creditorAccount: line.channel === 'cash' ? null : openCreditorAccountNumber(this.transportCipher, line),
         creditorAgentCode: line.institution_code,
         remittanceInformation: remittanceInformation(line),
       })),
@@ -162,11 +162,6 @@ export class BankFilesService {
       return { lines: outcomes, totals };
     });
     return { originalMessageId: report.originalMessageId, institutionCode, fileSha256, lines, totals };
-  }
-
-  private openAccountNumber(line: FileLine): string {
-    if (!line.account_id || !line.account_number_sealed) throw new Error(`attempt ${line.instruction_id} has no sealed account number`);
-    return this.transportCipher.decrypt(Buffer.from(line.account_number_sealed, 'base64'), accountTransportContext(line.account_id));
   }
 }
 

@@ -1,5 +1,4 @@
 import {
-  accountTransportContext,
   COMMUNES_2025,
   instructionIssuedV1,
   payoutSentV1,
@@ -12,6 +11,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { PaymentConfig } from '../config/payment.config';
 import { attemptFields, payoutFields } from '../payouts/payout-events';
+import { CREDITOR_COLUMNS, CREDITOR_JOINS, openCreditorAccountNumber } from './attempt-creditor';
 import { PayoutLedgerService } from '../payouts/payout-ledger.service';
 
 interface AttemptToSend {
@@ -75,14 +75,10 @@ export class InstructionDispatcherService {
               a.amount_dong::text, a.send_count,
               (SELECT f.batch_id FROM payment.payout_attempt f WHERE f.entitlement_id = a.entitlement_id AND f.attempt_number = 1) AS approval_batch_id,
               e.beneficiary_id, e.cycle_id, e.programme_code, e.period, e.kind, e.province_code, e.commune_code,
-              coalesce(fc.claimant_full_name, p.full_name) AS full_name, coalesce(fc.claimant_cccd, p.cccd) AS cccd,
-              coalesce(acc.account_number_sealed, fc.account_number_sealed) AS account_number_sealed
+              ${CREDITOR_COLUMNS}
          FROM payment.payout_attempt a
          JOIN payment.entitlement e ON e.id = a.entitlement_id
-         JOIN payment.payee p ON p.beneficiary_id = e.beneficiary_id
-         LEFT JOIN payment.payee_account acc ON acc.account_id = a.account_id
-         -- a funeral support's creditor is the person who organises the funeral, not the deceased
-         LEFT JOIN payment.funeral_claim fc ON fc.entitlement_id = e.id
+         ${CREDITOR_JOINS}
         WHERE a.instruction_id = ANY($1::uuid[])
         ORDER BY a.instruction_id`,
       [instructionIds],
@@ -102,7 +98,7 @@ export class InstructionDispatcherService {
           currency: 'VND' as const,
           creditor: {
             name: attempt.full_name ?? '',
-            accountNumber: attempt.channel === 'cash' ? null : this.openAccountNumber(attempt),
+            accountNumber: attempt.channel === 'cash' ? null : openCreditorAccountNumber(this.transportCipher, attempt),
             cccd: attempt.channel === 'cash' ? attempt.cccd : null,
             provinceCode: attempt.province_code,
             communeCode: attempt.commune_code,
@@ -138,11 +134,6 @@ export class InstructionDispatcherService {
       })),
     );
     return attempts.length;
-  }
-
-  private openAccountNumber(attempt: AttemptToSend): string {
-    if (!attempt.account_number_sealed || !attempt.account_id) throw new Error(`attempt ${attempt.instruction_id} has no sealed account number`);
-    return this.transportCipher.decrypt(Buffer.from(attempt.account_number_sealed, 'base64'), accountTransportContext(attempt.account_id));
   }
 
   private sentEvent(attempt: AttemptToSend, now: Date): PayloadOf<typeof payoutSentV1> {
