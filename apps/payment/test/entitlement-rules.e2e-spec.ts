@@ -27,7 +27,8 @@ import { instructionIdFor } from '../src/payouts/payout-state';
 jest.setTimeout(120_000);
 
 type Instruction = z.infer<typeof instructionIssuedPayloadSchema>;
-type Answer = { status: 'settled' } | { status: 'rejected'; reasonCode: BankReasonCode };
+// silent: the institution never answers, as a bank whose system lost the instruction
+type Answer = { status: 'settled' } | { status: 'rejected'; reasonCode: BankReasonCode } | { status: 'silent' };
 
 const VCB = '970436';
 const commune = '18073';
@@ -56,7 +57,11 @@ class ScriptedInstitutions {
     if (!ids.includes(instruction.instructionId)) ids.push(instruction.instructionId);
     this.seen.set(key, ids);
     const answers = this.script.get(key) ?? [{ status: 'settled' }];
-    const answer = answers[Math.min(ids.indexOf(instruction.instructionId), answers.length - 1)];
+    await this.answer(instruction, answers[Math.min(ids.indexOf(instruction.instructionId), answers.length - 1)]);
+  }
+
+  async answer(instruction: Instruction, answer: Answer): Promise<void> {
+    if (answer.status === 'silent') return;
     const definition = instructionReportedV1(instruction.institutionCode);
     const payload = signPayload(
       {
@@ -406,6 +411,35 @@ describe('entitlement rules and officers’ decisions: funeral support, level ch
       const khoa = await payoutOf('khoa');
       await request(server()).post(`/payouts/${khoa}/cancel`).set('authorization', supervisor).send({ reasonCode: 'UNCLAIMED', note: 'Không liên lạc được sau 3 lần' }).expect(200);
       expect((await request(server()).post(`/payouts/${khoa}/cancel`).set('authorization', supervisor).send({ reasonCode: 'UNCLAIMED', note: 'Hủy lần hai' }).expect(409)).body.code).toBe('PAYMENT.PAYOUT_NOT_HELD');
+    });
+
+    it('refuses to release a payout nobody answered until the institution does, because a new instruction id could pay twice', async () => {
+      const silentProgramme = 'SILENT_E2E';
+      await programmeWith(silentProgramme, [['2021-07-01', 360_000], ['2024-07-01', 500_000]], false);
+      const thu = await seedPayee(silentProgramme, 'LE THI THU', 'NCT_80');
+      await verifiedAccount(thu, '0071000777009');
+      institutions.script.set(`LE THI THU/${VCB}`, [{ status: 'silent' }]);
+      const silentCycle = (await request(server()).post('/cycles').set('authorization', officer).send({ programmeCode: silentProgramme, provinceCode: '42', communeCode: commune, period: '2026-10' }).expect(201)).body.id;
+      await prepareAndApprove(silentCycle);
+      const [{ id }] = await db.query(`SELECT id FROM payment.entitlement WHERE cycle_id = $1`, [silentCycle]);
+      await waitFor(async () => (await entitlement(id)).status === 'held', 'held once every resend went unanswered');
+      expect(await entitlement(id)).toMatchObject({ final_reason: 'TIMEOUT' });
+
+      const refused = await request(server()).post(`/payouts/${id}/release`).set('authorization', officer).send({ payTo: 'cash', note: 'Chi tiền mặt thay' }).expect(409);
+      expect(refused.body.code).toBe('PAYMENT.OUTCOME_UNKNOWN');
+
+      // the bank looks it up and answers late: it never credited the account
+      const lost = institutions.received.find((instruction) => instruction.endToEndId === id)!;
+      await institutions.answer(lost, { status: 'rejected', reasonCode: 'AC04' });
+      await waitFor(async () => (await db.query(`SELECT status FROM payment.payout_attempt WHERE instruction_id = $1`, [lost.instructionId]))[0].status === 'rejected', 'the late refusal recorded');
+      expect(await entitlement(id)).toMatchObject({ status: 'held', final_reason: 'TIMEOUT' });
+
+      const proposal = await request(server()).post(`/payouts/${id}/release`).set('authorization', officer).send({ payTo: 'cash', note: 'Ngân hàng xác nhận chưa chi: chi tiền mặt' }).expect(200);
+      await request(server()).post(`/payouts/${id}/release/approve`).set('authorization', supervisor).send({ releaseId: proposal.body.releaseId }).expect(200);
+      await waitFor(async () => (await entitlement(id)).status === 'paid', 'paid in cash after the release');
+      const settled = await db.query(`SELECT instruction_id FROM payment.payout_attempt WHERE entitlement_id = $1 AND status = 'settled'`, [id]);
+      expect(settled).toHaveLength(1);
+      expect(settled[0].instruction_id).not.toBe(lost.instructionId);
     });
 
     it('keeps the cycle exact after every decision, and every trail verifiable', async () => {

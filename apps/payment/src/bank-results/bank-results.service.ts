@@ -57,10 +57,17 @@ export class BankResultsService {
     }
     if (!OPEN.has(attempt.status)) {
       if (repeats(attempt, result)) return 'repeat';
-      // An instruction nobody answered was held (the bank might have paid): a late settlement is the answer.
-      if (attempt.status === 'unanswered' && result.status === 'settled' && attempt.entitlement_status === 'held') {
-        await this.outcomes.settle(manager, attempt, result.bankReference, actor);
-        return 'applied';
+      // An instruction nobody answered was held (the bank might have paid): a late answer is the answer. A
+      // settlement pays it; a refusal says the money did not move, which is what lets an officer release it.
+      if (attempt.status === 'unanswered' && attempt.entitlement_status === 'held') {
+        if (result.status === 'settled') {
+          await this.outcomes.settle(manager, attempt, result.bankReference, actor);
+          return 'applied';
+        }
+        if (result.status === 'rejected') {
+          await this.outcomes.recordLateRefusal(manager, attempt, result.reasonCode!, actor);
+          return 'applied';
+        }
       }
       return this.flag(manager, attempt, 'CONTRADICTORY_RESULT', result, actor, false);
     }

@@ -101,6 +101,19 @@ export class PayoutOutcomesService {
     await this.outbox.add(manager, payoutHeldV1, attempt.entitlement_id, heldEvent(attempt, reasonCode, now));
   }
 
+  /**
+   * A refusal that arrives after the instruction was given up as unanswered: the money did not move.
+   * The payout stays held (an officer already owns it), but the attempt now has a definite answer, which
+   * is what allows a release to pay it again without risking a second payment.
+   */
+  async recordLateRefusal(manager: EntityManager, attempt: AttemptRow, reasonCode: FailureCode, actor: string): Promise<void> {
+    await manager.query(`UPDATE payment.payout_attempt SET status = 'rejected', reason_code = $2, resolved_at = now() WHERE instruction_id = $1 AND status = 'unanswered'`, [
+      attempt.instruction_id,
+      reasonCode,
+    ]);
+    await this.ledger.apply(manager, [{ entitlementId: attempt.entitlement_id, kind: 'rejected', instructionId: attempt.instruction_id, reasonCode, actor, detail: { late: true } }]);
+  }
+
   /** The next channel after every one tried so far; cash at the post office once accounts run out. */
   private async planNextAttempt(manager: EntityManager, attempt: AttemptRow, now: Date): Promise<{ instructionId: string; channel: string; institutionCode: string }> {
     const tried: Array<{ account_id: string | null; attempt_number: number }> = await manager.query(

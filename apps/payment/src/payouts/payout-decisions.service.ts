@@ -60,6 +60,13 @@ export const DecisionErrors = {
   noProposal: () => new DomainError('PAYMENT.RELEASE_NOT_PROPOSED', 'Khoản chi chưa có đề xuất chi lại đang chờ phê duyệt.', 'conflict'),
   proposalChanged: () => new DomainError('PAYMENT.RELEASE_CHANGED', 'Đề xuất chi lại đã thay đổi sau khi bạn xem: hãy xem lại rồi phê duyệt.', 'conflict'),
   fourEyes: () => new DomainError('PAYMENT.FOUR_EYES', 'Người đề xuất chi lại không được tự phê duyệt đề xuất của mình.', 'forbidden'),
+  outcomeUnknown: (instructionId: string, reasonCode: string) =>
+    new DomainError(
+      'PAYMENT.OUTCOME_UNKNOWN',
+      `Chưa biết lệnh ${instructionId} đã được chi hay chưa (${reasonCode}): cần kết quả của ngân hàng/bưu điện trước khi chi lại, để không chi hai lần.`,
+      'conflict',
+      { instructionId, reasonCode },
+    ),
 };
 
 /**
@@ -83,6 +90,7 @@ export class PayoutDecisionsService {
     const releaseId = uuidv7();
     await this.dataSource.transaction(async (manager) => {
       const { payout, heads } = await this.heldPayout(manager, entitlementId, principal);
+      await this.refuseIfMoneyMayHaveMoved(manager, entitlementId);
       const target = await this.targetOf(manager, payout, input.payTo, input.accountId);
       const withdrawn = await this.withdrawOpen(manager, entitlementId, actor);
       await manager.query(
@@ -109,6 +117,7 @@ export class PayoutDecisionsService {
       if (!release) throw DecisionErrors.noProposal();
       if (release.id !== releaseId) throw DecisionErrors.proposalChanged();
       if (subOf(release.proposed_by) === principal.sub) throw DecisionErrors.fourEyes();
+      await this.refuseIfMoneyMayHaveMoved(manager, entitlementId);
       // the account may have been replaced or rejected since the proposal
       const target = await this.targetOf(manager, payout, release.channel === 'cash' ? 'cash' : 'account', release.account_id ?? undefined);
 
@@ -160,6 +169,22 @@ export class PayoutDecisionsService {
       await this.audit.append(manager, { actor, action: 'PAYOUT_CANCELLED', entityType: 'entitlement', entityId: entitlementId, details: { reasonCode: input.reasonCode, note: input.note, amountDong: payout.amount_dong } });
     });
     return { entitlementId, status: 'cancelled', finalReason: input.reasonCode };
+  }
+
+  /**
+   * A new attempt has a new instruction id, which no institution would recognise as a repeat. So it is
+   * allowed only when every earlier attempt has a definite answer that the money did not move: an
+   * instruction nobody answered (TIMEOUT, cash never reported) or one reported with another amount may
+   * have been paid, and paying again could pay twice. A late answer from the institution settles it.
+   */
+  private async refuseIfMoneyMayHaveMoved(manager: EntityManager, entitlementId: string): Promise<void> {
+    const [uncertain]: Array<{ instruction_id: string; reason_code: string }> = await manager.query(
+      `SELECT instruction_id, reason_code FROM payment.payout_attempt
+        WHERE entitlement_id = $1 AND (status = 'unanswered' OR reason_code = 'AMOUNT_MISMATCH')
+        ORDER BY attempt_number LIMIT 1`,
+      [entitlementId],
+    );
+    if (uncertain) throw DecisionErrors.outcomeUnknown(uncertain.instruction_id, uncertain.reason_code);
   }
 
   /** Locks the entitlement and checks it is the caller's to decide on and is held. */
