@@ -19,7 +19,7 @@ export interface ReceivedMessage {
 export class TestConsumer {
   private readonly consumer: Consumer;
   readonly messages: ReceivedMessage[] = [];
-  private listeners: Array<() => void> = [];
+  private listeners: Array<(message: ReceivedMessage) => void> = [];
   private readonly reactions: Array<(message: ReceivedMessage) => void> = [];
 
   private constructor(kafka: Kafka) {
@@ -36,28 +36,31 @@ export class TestConsumer {
         const received = toReceived(topic, partition, message);
         recorder.messages.push(received);
         for (const react of recorder.reactions) react(received);
-        for (const listener of recorder.listeners) listener();
+        for (const listener of [...recorder.listeners]) listener(received);
       },
     });
     return recorder;
   }
 
-  /** Resolves with the first recorded message (past or future) that satisfies the predicate. */
+  /**
+   * Resolves with the first recorded message (past or future) that satisfies the predicate. Past messages
+   * are searched once; after that only each new message is tested, so a busy topic stays linear.
+   */
   waitFor(predicate: (message: ReceivedMessage) => boolean, what: string, timeoutMs = 30_000): Promise<ReceivedMessage> {
+    const seen = this.messages.find(predicate);
+    if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const check = () => {
-        const found = this.messages.find(predicate);
-        if (!found) return false;
+      const listener = (message: ReceivedMessage) => {
+        if (!predicate(message)) return;
         clearTimeout(timer);
-        this.listeners = this.listeners.filter((listener) => listener !== check);
-        resolve(found);
-        return true;
+        this.listeners = this.listeners.filter((other) => other !== listener);
+        resolve(message);
       };
       const timer = setTimeout(() => {
-        this.listeners = this.listeners.filter((listener) => listener !== check);
+        this.listeners = this.listeners.filter((other) => other !== listener);
         reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; saw ${this.messages.length} message(s)`));
       }, timeoutMs);
-      if (!check()) this.listeners.push(check);
+      this.listeners.push(listener);
     });
   }
 
