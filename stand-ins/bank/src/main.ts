@@ -28,6 +28,8 @@ async function main() {
       ansinhPublicKey: config.ANSINH_INSTRUCTION_PUBLIC_KEY,
       signingKey: config.BANK_STAND_IN_SIGNING_KEY,
       keyId: config.BANK_STAND_IN_KEY_ID,
+      communes: config.BANK_STAND_IN_COMMUNES,
+      skipEarlierThan: config.BANK_STAND_IN_SKIP_EARLIER ? Date.now() : null,
     },
     simulator: {
       mode: config.BANK_STAND_IN_MODE,
