@@ -37,6 +37,8 @@ const jsonOf = <T extends z.ZodType>(schema: T, example: string) =>
 export const bankStandInConfigSchema = z
   .object({
     PORT: z.coerce.number().int().min(1).max(65_535).default(4010),
+    // loopback unless told otherwise (no authentication); a container sets 0.0.0.0 for its neighbours
+    HTTP_HOST: z.string().min(1).default('127.0.0.1'),
     // name-enquiry only: delay before every answer
     BANK_STAND_IN_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
     // a JSON array of { institution, account, holderName, status?, deceased? } to start with
