@@ -6,7 +6,10 @@ import { freePort } from '../support/free-port';
 import { ServiceProcess, type ServiceName } from '../support/service-process';
 import { PRINCIPALS, TEST_ENV, tokenFor, waitFor } from '../support/test-environment';
 
-jest.setTimeout(240_000);
+jest.setTimeout(600_000);
+// Waits end as soon as their condition holds (about 50 s in all on an idle 2-core machine); the limits are
+// generous because the machines that run this share their two cores with other test runs.
+const PATIENCE_MS = 180_000;
 
 /**
  * Issue #4's acceptance: one commune's month, from registration to a closed cycle, with every service
@@ -271,7 +274,7 @@ describe('a month of payouts across every service: register, link, pay, fail ove
       people.push(registered);
       if (person.preferences) {
         // how they want to hear from us, recorded before the first notice about their accounts
-        await waitFor(async () => (await count(`SELECT count(*) FROM notification.recipient WHERE beneficiary_id = $1`, [id])) === 1, 'the recipient at notification');
+        await waitFor(async () => (await count(`SELECT count(*) FROM notification.recipient WHERE beneficiary_id = $1`, [id])) === 1, 'the recipient at notification', PATIENCE_MS);
         await expectStatus(200, url('notification', `/recipients/${id}/contact-preferences`), { method: 'PUT', token: officer, body: person.preferences });
       }
 
@@ -306,7 +309,7 @@ describe('a month of payouts across every service: register, link, pay, fail ove
     await waitFor(
       async () => (await count(`SELECT count(*) FROM payment.payee WHERE programme_code = $1 AND status = 'active'`, [PROGRAMME])) === PEOPLE.length,
       'every identity confirmed by the registry, as payment sees it',
-      60_000,
+      PATIENCE_MS,
       200,
     );
     await waitFor(
@@ -314,7 +317,7 @@ describe('a month of payouts across every service: register, link, pay, fail ove
         (await count(`SELECT count(*) FROM payment.payee_account a JOIN payment.payee p USING (beneficiary_id) WHERE p.programme_code = $1 AND a.status = 'verified'`, [PROGRAMME])) ===
         accounts,
       `all ${accounts} accounts verified by name-enquiry, as payment sees them`,
-      60_000,
+      PATIENCE_MS,
       200,
     );
 
@@ -347,7 +350,7 @@ describe('a month of payouts across every service: register, link, pay, fail ove
 
   it('keeps every payout on track although the payment service dies by SIGKILL while results are flowing', async () => {
     const final = () => count(`SELECT count(*) FROM payment.entitlement WHERE cycle_id = $1 AND status IN ('paid', 'held')`, [cycleId]);
-    await waitFor(async () => (await final()) >= 2, 'the first results applied', 60_000, 20);
+    await waitFor(async () => (await final()) >= 2, 'the first results applied', PATIENCE_MS, 20);
     await running.get('payment')!.kill();
     const atKill = await final();
     // The crash really happened mid-cycle: otherwise this test would prove nothing.
@@ -357,7 +360,7 @@ describe('a month of payouts across every service: register, link, pay, fail ove
     await waitFor(
       async () => (await count(`SELECT count(*) FROM payment.entitlement WHERE cycle_id = $1 AND status NOT IN ('paid', 'held')`, [cycleId])) === 0,
       'every entitlement in a final state',
-      90_000,
+      PATIENCE_MS,
       200,
     );
 
@@ -441,7 +444,7 @@ describe('a month of payouts across every service: register, link, pay, fail ove
     const duplicatesBefore = await duplicates();
     const { replayed } = await expectStatus<{ replayed: number }>(200, `${running.get('bank-stand-in')!.url}/results/replay`, { method: 'POST', body: {} });
     expect(replayed).toBeGreaterThanOrEqual(26);
-    await waitFor(async () => (await duplicates()) >= duplicatesBefore + replayed, `the ${replayed} replayed results recognised as duplicates`, 60_000, 200);
+    await waitFor(async () => (await duplicates()) >= duplicatesBefore + replayed, `the ${replayed} replayed results recognised as duplicates`, PATIENCE_MS, 200);
 
     const again = await call<{ id: string; entitledCount: number }>(url('payment', '/cycles'), {
       method: 'POST',
@@ -459,7 +462,7 @@ describe('a month of payouts across every service: register, link, pay, fail ove
       async () =>
         (await count(`SELECT count(*) FROM notification.notice_request r WHERE r.beneficiary_id = ANY($1::uuid[]) AND r.status = 'delivered'`, [people.map((person) => person.id)])) >= expected,
       `${expected} notices delivered`,
-      60_000,
+      PATIENCE_MS,
       200,
     );
     for (const person of people) {
