@@ -53,18 +53,19 @@ if [[ "$(psql "$admin_url" -Atc "SELECT 1 FROM pg_database WHERE datname = '$dat
 fi
 for service in beneficiary payment notification; do "$NODE" "dist/apps/$service/apps/$service/src/migrate.js"; done
 
-# Stand-ins of external parties first: the services call them as soon as they start.
-PORT=4020 REGISTRY_SEED_FILE="$ROOT/scripts/demo/beneficiaries.json" \
+# Stand-ins of external parties first: the services call them as soon as they start. They have no
+# authentication, so they stay on loopback whatever HTTP_HOST a .env sets for the services.
+HTTP_HOST=127.0.0.1 PORT=4020 REGISTRY_SEED_FILE="$ROOT/scripts/demo/beneficiaries.json" \
   "$NODE" dist/stand-ins/population-registry/stand-ins/population-registry/src/main.js >"$RUN_DIR/population-registry.log" 2>&1 &
 service_pids+=("$!")
 # The banks, e-wallets and post office: name-enquiry over HTTP, and answers to payment instructions over Kafka
 # (signed with BANK_STAND_IN_SIGNING_KEY, after a realistic delay), from its own consumer group.
-PORT=4010 BANK_STAND_IN_SEED_FILE="$ROOT/scripts/demo/bank-accounts.json" BANK_STAND_IN_KAFKA_ENABLED=true \
+HTTP_HOST=127.0.0.1 PORT=4010 BANK_STAND_IN_SEED_FILE="$ROOT/scripts/demo/bank-accounts.json" BANK_STAND_IN_KAFKA_ENABLED=true \
   BANK_STAND_IN_RESULT_LATENCY_MIN_MS="${BANK_STAND_IN_RESULT_LATENCY_MIN_MS:-500}" BANK_STAND_IN_RESULT_LATENCY_MAX_MS="${BANK_STAND_IN_RESULT_LATENCY_MAX_MS:-3000}" \
   "$NODE" dist/stand-ins/bank/stand-ins/bank/src/main.js >"$RUN_DIR/bank-stand-in.log" 2>&1 &
 service_pids+=("$!")
 # SMS gateway and Zalo OA on :4030, an SMTP server on :4025: where the notification service's defaults point.
-PORT=4030 SMTP_PORT=4025 "$NODE" dist/stand-ins/messaging-providers/stand-ins/messaging-providers/src/main.js >"$RUN_DIR/messaging-providers.log" 2>&1 &
+HTTP_HOST=127.0.0.1 PORT=4030 SMTP_PORT=4025 "$NODE" dist/stand-ins/messaging-providers/stand-ins/messaging-providers/src/main.js >"$RUN_DIR/messaging-providers.log" 2>&1 &
 service_pids+=("$!")
 for stand_in in 4020 4010 4030; do
   for _ in $(seq 1 120); do curl -s -o /dev/null "http://127.0.0.1:$stand_in/" && break; sleep 0.5; done
