@@ -37,6 +37,8 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# the stand-ins' demo seeds (made-up people and accounts), read by docker-compose.yml
+COPY scripts/demo/*.json ./scripts/demo/
 COPY package.json ./
 USER node
 # Overridden per service in docker-compose.yml.

@@ -53,13 +53,26 @@ if [[ "$(psql "$admin_url" -Atc "SELECT 1 FROM pg_database WHERE datname = '$dat
 fi
 for service in beneficiary payment notification; do "$NODE" "dist/apps/$service/apps/$service/src/migrate.js"; done
 
-# Stand-ins of external parties first: the services call them as soon as they start.
-PORT=4020 REGISTRY_SEED_FILE="$ROOT/scripts/demo/beneficiaries.json" \
+# Stand-ins of external parties first: the services call them as soon as they start. They have no
+# authentication, so they stay on loopback whatever HTTP_HOST a .env sets for the services.
+HTTP_HOST=127.0.0.1 PORT=4020 REGISTRY_SEED_FILE="$ROOT/scripts/demo/beneficiaries.json" \
   "$NODE" dist/stand-ins/population-registry/stand-ins/population-registry/src/main.js >"$RUN_DIR/population-registry.log" 2>&1 &
 service_pids+=("$!")
-PORT=4010 BANK_STAND_IN_SEED_FILE="$ROOT/scripts/demo/bank-accounts.json" \
+# The banks, e-wallets and post office: name-enquiry over HTTP, and answers to payment instructions over Kafka
+# (signed with BANK_STAND_IN_SIGNING_KEY, after a realistic delay), from its own consumer group.
+HTTP_HOST=127.0.0.1 PORT=4010 BANK_STAND_IN_SEED_FILE="$ROOT/scripts/demo/bank-accounts.json" BANK_STAND_IN_KAFKA_ENABLED=true \
+  BANK_STAND_IN_RESULT_LATENCY_MIN_MS="${BANK_STAND_IN_RESULT_LATENCY_MIN_MS:-500}" BANK_STAND_IN_RESULT_LATENCY_MAX_MS="${BANK_STAND_IN_RESULT_LATENCY_MAX_MS:-3000}" \
   "$NODE" dist/stand-ins/bank/stand-ins/bank/src/main.js >"$RUN_DIR/bank-stand-in.log" 2>&1 &
 service_pids+=("$!")
+# SMS gateway and Zalo OA on :4030, an SMTP server on :4025: where the notification service's defaults point.
+HTTP_HOST=127.0.0.1 PORT=4030 SMTP_PORT=4025 "$NODE" dist/stand-ins/messaging-providers/stand-ins/messaging-providers/src/main.js >"$RUN_DIR/messaging-providers.log" 2>&1 &
+service_pids+=("$!")
+for stand_in in 4020 4010 4030; do
+  for _ in $(seq 1 120); do curl -s -o /dev/null "http://127.0.0.1:$stand_in/" && break; sleep 0.5; done
+done
+# One demo account refuses payments (blocked, AC06): its owner's allowance falls back to cash at the post office.
+curl -fs -o /dev/null -X PUT -H 'content-type: application/json' -d '{"outcome":"rejected","reasonCode":"AC06"}' \
+  http://127.0.0.1:4010/forced-outcomes/52010000123456 || echo "bank stand-in: could not force the demo refusal" >&2
 
 declare -A ports=([beneficiary]=3001 [payment]=3002 [notification]=3003)
 for service in beneficiary payment notification; do
@@ -77,8 +90,15 @@ done
 
 token() { "$NODE" dist/apps/beneficiary/libs/platform/src/auth/mint-token.cli.js "$@"; }
 officer="$(token --role officer --sub can.bo.ha.tinh --province 42)"
+supervisor="$(token --role supervisor --sub lanh.dao.ha.tinh --province 42)"
+auditor="$(token --role auditor --sub kiem.toan)"
 "$NODE" scripts/demo/load-demo-data.mjs http://127.0.0.1:3001 "$officer"
 "$NODE" scripts/demo/link-demo-accounts.mjs http://127.0.0.1:3001 "$officer"
+period="$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)"
+# Opens, prepares and approves this month for Hà Tĩnh (idempotent); prints the cycle id, progress on stderr.
+cycle_id="$("$NODE" scripts/demo/pay-demo-month.mjs http://127.0.0.1:3001 http://127.0.0.1:3002 "$officer" "$supervisor" 42 "$period" \
+  "$KAFKA_BROKERS" "${KAFKA_CONSUMER_GROUP_SUFFIX:-}")" \
+  || { echo "the demo month could not be paid (see above); the services keep running" >&2; cycle_id="<cycle id>"; }
 
 cat <<INFO
 
@@ -88,13 +108,22 @@ AnSinh is running.
   notification  http://127.0.0.1:3003   docs http://127.0.0.1:3003/docs   health http://127.0.0.1:3003/health
   population registry (stand-in)  http://127.0.0.1:4020   e.g. POST /citizens/<cccd>/death {"dateOfDeath":"2026-11-20"}
   bank (stand-in)                 http://127.0.0.1:4010   e.g. PUT /accounts/970436/<account> {"holderName":"NGUYEN THI DAO"}
+                                  answers instructions on Kafka; force one: PUT /forced-outcomes/<account|cccd> {"outcome":"rejected","reasonCode":"AC04"}
+  messaging providers (stand-in)  http://127.0.0.1:4030   SMS / Zalo / e-mail (SMTP :4025) the notification service sent
   kafka         127.0.0.1:9092          postgres $DATABASE_URL          redis $REDIS_URL
   logs          $RUN_DIR/<service>.log
 
 Dev tokens (8 h; mint more with: npm run token -- --role officer --province 42):
   officer (Hà Tĩnh)     $officer
-  supervisor (Hà Tĩnh)  $(token --role supervisor --sub lanh.dao.ha.tinh --province 42)
-  auditor (national)    $(token --role auditor --sub kiem.toan)
+  supervisor (Hà Tĩnh)  $supervisor
+  auditor (national)    $auditor
+
+This month's allowances ($period, Hà Tĩnh) were approved and are being paid; watch them settle, one fall back to cash:
+  export AUDITOR=$auditor
+  curl -s -H "authorization: Bearer \$AUDITOR" http://127.0.0.1:3002/cycles/$cycle_id/conservation
+  curl -s -H "authorization: Bearer \$AUDITOR" "http://127.0.0.1:3002/payouts?cycleId=$cycle_id"
+  curl -s http://127.0.0.1:4010/ledger            what the banks and the post office received and answered
+  curl -s http://127.0.0.1:4030/messages          the notices beneficiaries got (SMS, Zalo, e-mail), in Vietnamese
 
 Press Ctrl-C to stop everything this command started.
 INFO

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseConfig, platformConfigSchema } from '@app/platform';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { parse } from 'yaml';
 import { beneficiaryConfigSchema } from '../../apps/beneficiary/src/config/beneficiary.config';
 import { notificationConfigSchema } from '../../apps/notification/src/config/notification.config';
 import { paymentConfigSchema } from '../../apps/payment/src/config/payment.config';
+import { loadBankStandInConfig } from '../../stand-ins/bank/src/config/bank-stand-in.config';
 
 // Docker may not run where the tests run: these check docker-compose.yml against what the code
 // requires (config schemas, built entry points, Kafka version, scripts/infra.sh broker settings).
@@ -66,10 +68,30 @@ function kafkaEnvName(property: string): string {
 
 describe('docker-compose.yml', () => {
   it('names exactly the infrastructure, the migrations, the three services and the stand-ins of external parties', () => {
-    expect(Object.keys(services).sort()).toEqual(['beneficiary', 'kafka', 'migrate', 'notification', 'payment', 'population-registry', 'postgres', 'redis']);
-    expect(services['population-registry'].command).toEqual(['node', 'dist/stand-ins/population-registry/stand-ins/population-registry/src/main.js']);
-    expect(fs.existsSync(path.join(ROOT, 'dist/stand-ins/population-registry/stand-ins/population-registry/src/main.js'))).toBe(true);
+    expect(Object.keys(services).sort()).toEqual([
+      'bank-stand-in',
+      'beneficiary',
+      'kafka',
+      'messaging-providers',
+      'migrate',
+      'notification',
+      'payment',
+      'population-registry',
+      'postgres',
+      'redis',
+    ]);
+    for (const [name, entry] of [
+      ['population-registry', 'dist/stand-ins/population-registry/stand-ins/population-registry/src/main.js'],
+      ['bank-stand-in', 'dist/stand-ins/bank/stand-ins/bank/src/main.js'],
+      ['messaging-providers', 'dist/stand-ins/messaging-providers/stand-ins/messaging-providers/src/main.js'],
+    ]) {
+      expect(services[name].command).toEqual(['node', entry]);
+      expect(fs.existsSync(path.join(ROOT, entry))).toBe(true);
+      // stand-ins listen on loopback unless told otherwise: the apps' containers must reach them
+      expect(environmentOf(services[name]).HTTP_HOST).toBe('0.0.0.0');
+    }
     expect(environmentOf(services.beneficiary).POPULATION_REGISTRY_URL).toBe('http://population-registry:4020');
+    expect(environmentOf(services.beneficiary).BANK_STAND_IN_URL).toBe('http://bank-stand-in:4010');
     // Merge keys must have been resolved, or an app would silently lack its shared environment.
     expect(JSON.stringify(compose)).not.toContain('"<<"');
   });
@@ -134,6 +156,34 @@ describe('docker-compose.yml', () => {
       for (const broker of env.KAFKA_BROKERS.split(',')) expect(advertised).toContain(broker.trim());
       expect(env.KAFKA_BROKERS).not.toMatch(/127\.0\.0\.1|localhost/);
     });
+  });
+
+  it('runs a bank stand-in that answers payment over Kafka, with keys that verify both ways', () => {
+    const bank = environmentOf(services['bank-stand-in']);
+    const config = loadBankStandInConfig(bank);
+    expect(config.BANK_STAND_IN_KAFKA_ENABLED).toBe(true);
+    expect(config.KAFKA_BROKERS).toEqual(environmentOf(services.payment).KAFKA_BROKERS.split(','));
+    expect(services['bank-stand-in'].depends_on).toEqual({ kafka: { condition: 'service_healthy' } });
+    const payment = parseConfig(paymentConfigSchema, environmentOf(services.payment));
+    const spki = (key: ReturnType<typeof createPublicKey>) => key.export({ format: 'der', type: 'spki' }).toString('base64');
+    // the stand-in verifies payment's instructions, and payment the stand-in's results
+    expect(spki(config.ANSINH_INSTRUCTION_PUBLIC_KEY!)).toBe(spki(createPublicKey(createPrivateKey({ key: Buffer.from(payment.INSTRUCTION_SIGNING_KEY, 'base64'), format: 'der', type: 'pkcs8' }))));
+    expect(payment.BANK_RESULT_PUBLIC_KEYS['*']).toBe(spki(createPublicKey(config.BANK_STAND_IN_SIGNING_KEY!)));
+    // seed files are read inside the image: they must exist and be copied there
+    const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    for (const seed of [config.BANK_STAND_IN_SEED_FILE!, environmentOf(services['population-registry']).REGISTRY_SEED_FILE]) {
+      expect(fs.existsSync(path.join(ROOT, seed))).toBe(true);
+      expect(dockerfile).toContain(`COPY ${path.dirname(seed)}/*.json ./${path.dirname(seed)}/`);
+    }
+  });
+
+  it('sends notices to the messaging-providers stand-in: SMS gateway and Zalo OA over HTTP, e-mail over SMTP', () => {
+    const messaging = environmentOf(services['messaging-providers']);
+    const notification = parseConfig(notificationConfigSchema, environmentOf(services.notification));
+    expect(notification.SMS_GATEWAY_URL).toBe(`http://messaging-providers:${messaging.PORT}`);
+    expect(notification.ZALO_OA_URL).toBe(`http://messaging-providers:${messaging.PORT}`);
+    expect(notification.SMTP_URL).toBe(`smtp://messaging-providers:${messaging.SMTP_PORT}`);
+    expect(services['messaging-providers'].ports).toContainEqual(`127.0.0.1:${messaging.PORT}:${messaging.PORT}`);
   });
 
   it('migrate runs the three built migrate.js in sequence, stopping at the first failure, then exits', () => {

@@ -22,6 +22,10 @@ export interface InstructionTopicsOptions {
   ansinhPublicKey?: KeyObject;
   signingKey?: KeyObject;
   keyId: string;
+  /** Answer only instructions whose creditor lives in one of these communes; empty: every one. */
+  communes?: readonly string[];
+  /** Leave alone instructions published (broker timestamp, ms) before this instant; null: none. */
+  skipEarlierThan?: number | null;
 }
 export const INSTRUCTION_TOPICS_OPTIONS = Symbol('INSTRUCTION_TOPICS_OPTIONS');
 
@@ -123,6 +127,7 @@ export class InstructionTopicsService implements OnApplicationBootstrap, OnAppli
   }
 
   private onInstruction(topic: string, partition: number, message: KafkaMessage): void {
+    if (!this.concerns(message)) return;
     const institutionCode = this.institutionOfTopic.get(topic)!;
     const transport = { topic, partition, offset: message.offset, eventId: null as string | null };
     let value: unknown;
@@ -154,6 +159,22 @@ export class InstructionTopicsService implements OnApplicationBootstrap, OnAppli
       execution = this.executor.refuse(received, 'instruction for another institution', 'valid');
     } else execution = this.executor.execute(received);
     this.deliver(institutionCode, received.instructionId, meta, execution);
+  }
+
+  /**
+   * Whether this simulator plays the institution for the message. Outside its communes or its time, another
+   * simulator (another test on the same broker) does: such a message is neither answered nor recorded.
+   */
+  private concerns(message: KafkaMessage): boolean {
+    const { skipEarlierThan, communes } = this.options;
+    if (skipEarlierThan && Number(message.timestamp) < skipEarlierThan) return false;
+    if (!communes || communes.length === 0) return true;
+    try {
+      const commune: unknown = JSON.parse(message.value?.toString('utf8') ?? '')?.payload?.creditor?.communeCode;
+      return typeof commune === 'string' && communes.includes(commune);
+    } catch {
+      return false;
+    }
   }
 
   private toReceived(institutionCode: string, payload: Record<string, unknown>, transport: NonNullable<ReceivedInstruction['transport']>): ReceivedInstruction {

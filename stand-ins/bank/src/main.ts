@@ -13,7 +13,7 @@ interface SeedAccount {
   deceased?: boolean;
 }
 
-// No authentication: it listens on loopback only and holds made-up accounts.
+// No authentication: it listens on loopback unless HTTP_HOST says otherwise (a container), and holds made-up accounts.
 async function main() {
   const config = loadBankStandInConfig();
   const module = BankStandInModule.forRoot({
@@ -28,6 +28,8 @@ async function main() {
       ansinhPublicKey: config.ANSINH_INSTRUCTION_PUBLIC_KEY,
       signingKey: config.BANK_STAND_IN_SIGNING_KEY,
       keyId: config.BANK_STAND_IN_KEY_ID,
+      communes: config.BANK_STAND_IN_COMMUNES,
+      skipEarlierThan: config.BANK_STAND_IN_SKIP_EARLIER ? Date.now() : null,
     },
     simulator: {
       mode: config.BANK_STAND_IN_MODE,
@@ -51,8 +53,8 @@ async function main() {
   }
   app.enableShutdownHooks();
   // listen() runs the bootstrap hooks first: the instruction consumer is running once HTTP answers
-  await app.listen(config.PORT, '127.0.0.1');
-  console.log(`bank stand-in listening on http://127.0.0.1:${config.PORT}` + (config.BANK_STAND_IN_KAFKA_ENABLED ? ` and answering ${config.BANK_STAND_IN_INSTITUTIONS.length} institution(s) on Kafka` : ''));
+  await app.listen(config.PORT, config.HTTP_HOST);
+  console.log(`bank stand-in listening on http://${config.HTTP_HOST}:${config.PORT}` + (config.BANK_STAND_IN_KAFKA_ENABLED ? ` and answering ${config.BANK_STAND_IN_INSTITUTIONS.length} institution(s) on Kafka` : ''));
 }
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

@@ -64,8 +64,8 @@ export class SmtpSink {
     this.server.on('error', () => undefined);
   }
 
-  listen(port: number): Promise<void> {
-    return new Promise((resolve) => this.server.listen(port, '127.0.0.1', () => resolve()));
+  listen(port: number, host = '127.0.0.1'): Promise<void> {
+    return new Promise((resolve) => this.server.listen(port, host, () => resolve()));
   }
 
   close(): Promise<void> {

@@ -8,6 +8,8 @@ import { CitizenRegistryService } from './citizen-registry.service';
 const config = z
   .object({
     PORT: z.coerce.number().int().min(1).max(65_535).default(4020),
+    // loopback unless told otherwise (no authentication); a container sets 0.0.0.0 for its neighbours
+    HTTP_HOST: z.string().min(1).default('127.0.0.1'),
     // a JSON array of { cccd, fullName, dateOfBirth, gender } to start with
     REGISTRY_SEED_FILE: z.string().optional(),
   })
@@ -25,7 +27,7 @@ async function main() {
     }
   }
   app.enableShutdownHooks();
-  await app.listen(config.PORT, '127.0.0.1');
-  console.log(`population registry stand-in listening on http://127.0.0.1:${config.PORT}`);
+  await app.listen(config.PORT, config.HTTP_HOST);
+  console.log(`population registry stand-in listening on http://${config.HTTP_HOST}:${config.PORT}`);
 }
 void main();

@@ -24,6 +24,7 @@ export class PayeesService {
   /** Runs inside the inbox transaction, so the row and the consumed event id commit together. */
   async recordRegistration(event: EventEnvelope<PayloadOf<typeof beneficiaryRegisteredV1>>, manager: EntityManager): Promise<void> {
     const registered = event.payload;
+    await this.lockBeneficiary(manager, registered.beneficiaryId);
     await manager.insert(PayeeEntity, {
       beneficiaryId: registered.beneficiaryId,
       cccd: registered.cccd,
@@ -45,6 +46,7 @@ export class PayeesService {
 
   async recordStatusChange(event: StatusEvent, toStatus: PayeeStatus, manager: EntityManager): Promise<void> {
     const payload = event.payload;
+    await this.lockBeneficiary(manager, payload.beneficiaryId);
     await manager.query(
       `INSERT INTO payment.payee_status_change (event_id, beneficiary_id, to_status, reason_code, payments_stop_from, occurred_at, effective_date)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -55,6 +57,16 @@ export class PayeesService {
       await this.cancellation.cancelFrom(manager, payload.beneficiaryId, payload.paymentsStopFrom, payload.reasonCode, `${event.producer}:${payload.reasonCode.toLowerCase()}`);
     }
     if (toStatus === 'ceased') await this.funerals.openIfDue(manager, payload.beneficiaryId, `${event.producer}:${payload.reasonCode.toLowerCase()}`);
+  }
+
+  /**
+   * The registration and a status change of one beneficiary are consumed from different topics, possibly at
+   * the same moment. Without this lock each transaction misses the other's uncommitted row (the status
+   * change finds no payee to update, the registration no status to apply) and the payee stays
+   * pending_verification for good; with it, the second waits for the first and sees its row.
+   */
+  private async lockBeneficiary(manager: EntityManager, beneficiaryId: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`payee:${beneficiaryId}`]);
   }
 
   /** Puts the most recent known status on the payee row, if the row exists yet. */

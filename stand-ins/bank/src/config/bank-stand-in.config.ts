@@ -37,6 +37,8 @@ const jsonOf = <T extends z.ZodType>(schema: T, example: string) =>
 export const bankStandInConfigSchema = z
   .object({
     PORT: z.coerce.number().int().min(1).max(65_535).default(4010),
+    // loopback unless told otherwise (no authentication); a container sets 0.0.0.0 for its neighbours
+    HTTP_HOST: z.string().min(1).default('127.0.0.1'),
     // name-enquiry only: delay before every answer
     BANK_STAND_IN_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
     // a JSON array of { institution, account, holderName, status?, deceased? } to start with
@@ -56,6 +58,14 @@ export const bankStandInConfigSchema = z
       .transform((value) => [...new Set(value.split(',').map((code) => code.trim()).filter(Boolean))])
       .pipe(z.array(institutionCodeSchema).min(1)),
     BANK_STAND_IN_CONSUMER_GROUP: z.string().regex(/^[\w.-]{1,100}$/).default('bank-stand-in'),
+    // Tests sharing one broker: answer only instructions for creditors in these communes (comma-separated
+    // codes; empty: all), and none published before this process started (older runs' instructions).
+    BANK_STAND_IN_COMMUNES: z
+      .string()
+      .default('')
+      .transform((value) => value.split(',').map((code) => code.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^\d{5}$/, 'each commune must be a 5-digit code'))),
+    BANK_STAND_IN_SKIP_EARLIER: booleanFromString.default(false),
     KAFKA_CONSUMER_GROUP_SUFFIX: z.string().regex(/^[\w.-]{0,60}$/).default(''),
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
     BANK_STAND_IN_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(256).default(3),
