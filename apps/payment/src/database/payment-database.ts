@@ -4,10 +4,11 @@ import { TrackPayeeLifecycle1763884900000 } from './migrations/1763884900000-Tra
 import { CreateCyclesAndEntitlements1763885000000 } from './migrations/1763885000000-CreateCyclesAndEntitlements';
 import { CreateAuditTrail1763885100000 } from './migrations/1763885100000-CreateAuditTrail';
 import { CreatePayoutPipeline1763885200000 } from './migrations/1763885200000-CreatePayoutPipeline';
+import { CreateCoverageReporting1763912000000 } from './migrations/1763912000000-CreateCoverageReporting';
 
 export const PAYMENT_SCHEMA = 'payment';
 export const PAYMENT_ENTITIES = [PayeeEntity];
 export const PAYMENT_MIGRATIONS = [
   CreatePayees1763884800000, TrackPayeeLifecycle1763884900000, CreateCyclesAndEntitlements1763885000000, CreateAuditTrail1763885100000,
-  CreatePayoutPipeline1763885200000,
+  CreatePayoutPipeline1763885200000, CreateCoverageReporting1763912000000,
 ];

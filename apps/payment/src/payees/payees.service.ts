@@ -30,6 +30,7 @@ export class PayeesService {
       communeCode: registered.communeCode,
       legacyDistrictCode: registered.legacyDistrictCode,
       status: registered.status,
+      paymentPreference: registered.paymentPreference ?? 'account',
       registeredAt: new Date(registered.registeredAt),
       sourceEventId: event.eventId,
     });
