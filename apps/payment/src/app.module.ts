@@ -25,6 +25,7 @@ import { PayeesModule } from './payees/payees.module';
 import { PayoutCyclesModule } from './cycles/payout-cycles.module';
 import { PayeeAccountsModule } from './accounts/payee-accounts.module';
 import { PayoutsModule } from './payouts/payouts.module';
+import { ReportingModule } from './reporting/reporting.module';
 
 @Module({})
 export class PaymentAppModule {
@@ -49,6 +50,7 @@ export class PaymentAppModule {
         PayoutCyclesModule,
         PayeeAccountsModule,
         PayoutsModule,
+        ReportingModule,
       ],
     };
   }
