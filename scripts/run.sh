@@ -79,6 +79,8 @@ token() { "$NODE" dist/apps/beneficiary/libs/platform/src/auth/mint-token.cli.js
 officer="$(token --role officer --sub can.bo.ha.tinh --province 42)"
 "$NODE" scripts/demo/load-demo-data.mjs http://127.0.0.1:3001 "$officer"
 "$NODE" scripts/demo/link-demo-accounts.mjs http://127.0.0.1:3001 "$officer"
+# Coverage reporting: Hà Tĩnh's months of 2023 as payment rows, summarised by the coverage views.
+"$NODE" scripts/demo/load-coverage-demo.mjs "$DATABASE_URL"
 
 cat <<INFO
 
@@ -90,6 +92,7 @@ AnSinh is running.
   bank (stand-in)                 http://127.0.0.1:4010   e.g. PUT /accounts/970436/<account> {"holderName":"NGUYEN THI DAO"}
   kafka         127.0.0.1:9092          postgres $DATABASE_URL          redis $REDIS_URL
   logs          $RUN_DIR/<service>.log
+  coverage dashboard  http://127.0.0.1:3002/bao-cao?ky=2023-11   (paste a token below)
 
 Dev tokens (8 h; mint more with: npm run token -- --role officer --province 42):
   officer (Hà Tĩnh)     $officer

@@ -110,18 +110,18 @@ async function loadPeriod(client, { seed, programmeCode, level }, period, bankBi
   await client.query(
     `INSERT INTO payment.payout_attempt (instruction_id, entitlement_id, attempt_number, channel, institution_code, account_id, account_number_masked,
                                          amount_dong, status, send_count, reason_code, last_sent_at, resolved_at)
-     SELECT md5($1 || ':att1:' || $2 || ':' || p.i)::uuid, e.id, 1,
-            CASE WHEN e.paid_channel = 'bank' OR p.profile = 'bank_rejected' THEN 'bank' ELSE 'cash' END,
-            CASE WHEN e.paid_channel = 'bank' OR p.profile = 'bank_rejected' THEN $3 ELSE 'VNPOST' END,
-            CASE WHEN e.paid_channel = 'bank' OR p.profile = 'bank_rejected' THEN md5($1 || ':account:' || p.i)::uuid END,
-            CASE WHEN e.paid_channel = 'bank' OR p.profile = 'bank_rejected' THEN '******' || lpad((p.i % 10000)::text, 4, '0') END,
-            e.amount_dong,
-            CASE WHEN e.paid_channel = 'cash' AND p.profile = 'bank_rejected' THEN 'rejected' ELSE 'settled' END, 1,
-            CASE WHEN e.paid_channel = 'cash' AND p.profile = 'bank_rejected' THEN 'AC06' END,
+     SELECT md5($1 || ':att1:' || $2 || ':' || i)::uuid, md5($1 || ':ent:' || $2 || ':' || i)::uuid, 1,
+            CASE WHEN to_account THEN 'bank' ELSE 'cash' END,
+            CASE WHEN to_account THEN $3 ELSE 'VNPOST' END,
+            CASE WHEN to_account THEN md5($1 || ':account:' || i)::uuid END,
+            CASE WHEN to_account THEN '******' || lpad((i % 10000)::text, 4, '0') END,
+            $4::bigint * CASE WHEN h < 60 THEN 1000 WHEN h < 85 THEN 1500 WHEN h < 95 THEN 2000 ELSE 2500 END / 1000,
+            CASE WHEN profile = 'bank_rejected' THEN 'rejected' ELSE 'settled' END, 1,
+            CASE WHEN profile = 'bank_rejected' THEN 'AC06' END,
             ($2 || '-05')::date, ($2 || '-06')::date
-       FROM cov_person p JOIN payment.entitlement e ON e.id = md5($1 || ':ent:' || $2 || ':' || p.i)::uuid
+       FROM (SELECT *, (profile = 'cashless' AND first_period <= $2) OR profile = 'bank_rejected' AS to_account FROM cov_person) p
      ON CONFLICT DO NOTHING`,
-    [seed, period, bankBin],
+    [seed, period, bankBin, level],
   );
   await client.query(
     `INSERT INTO payment.payout_attempt (instruction_id, entitlement_id, attempt_number, channel, institution_code, amount_dong, status, send_count, last_sent_at, resolved_at)

@@ -29,17 +29,18 @@
   function bars(container, items, options = {}) {
     const rowHeight = 24;
     const labelWidth = options.labelWidth || 190;
-    const width = 760;
+    const width = options.width || 760;
+    const valueWidth = options.valueWidth || 150;
     const max = options.max || 100;
     const svg = el('svg', { viewBox: `0 0 ${width} ${Math.max(items.length, 1) * rowHeight + 10}`, width: '100%', role: 'img' });
     items.forEach((item, index) => {
       const y = index * rowHeight + 4;
       const group = el('g', { class: item.onClick ? 'bar' : '', 'data-testid': `bar-${item.key}`, 'data-value': item.value === null ? '' : item.value, tabindex: item.onClick ? 0 : -1 });
       group.append(el('text', { x: labelWidth - 6, y: y + 14, 'text-anchor': 'end' }, item.label));
-      group.append(el('rect', { x: labelWidth, y, width: width - labelWidth - 150, height: rowHeight - 6, fill: '#eef1f5' }));
-      const length = item.value === null ? 0 : ((width - labelWidth - 150) * Math.min(item.value, max)) / max;
+      group.append(el('rect', { x: labelWidth, y, width: width - labelWidth - valueWidth, height: rowHeight - 6, fill: '#eef1f5' }));
+      const length = item.value === null ? 0 : ((width - labelWidth - valueWidth) * Math.min(item.value, max)) / max;
       group.append(el('rect', { class: 'value', x: labelWidth, y, width: Math.max(length, 0), height: rowHeight - 6, fill: options.colour || colourOf(item.value) }));
-      group.append(el('text', { x: width - 145, y: y + 14 }, options.valueText ? options.valueText(item) : `${percentText(item.value)}  ${item.note || ''}`));
+      group.append(el('text', { x: width - valueWidth + 5, y: y + 14 }, options.valueText ? options.valueText(item) : `${percentText(item.value)}  ${item.note || ''}`));
       const title = el('title', {}, `${item.label}: ${options.valueText ? options.valueText(item) : percentText(item.value)} ${item.note || ''}`);
       group.append(title);
       if (item.onClick) {
@@ -60,12 +61,12 @@
     const bottom = 28;
     const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img' });
     for (const tick of [0, 25, 50, 75, 100]) {
-      const y = height - bottom - ((height - bottom - 10) * tick) / 100;
+      const y = height - bottom - ((height - bottom - 24) * tick) / 100;
       svg.append(el('line', { x1: left, x2: width - 8, y1: y, y2: y, stroke: '#e3e7ec' }));
       svg.append(el('text', { x: left - 4, y: y + 4, 'text-anchor': 'end' }, `${tick}%`));
     }
     const x = (index) => left + ((width - left - 16) * (months.length === 1 ? 0.5 : index / (months.length - 1)));
-    const y = (value) => height - bottom - ((height - bottom - 10) * (value || 0)) / 100;
+    const y = (value) => height - bottom - ((height - bottom - 24) * (value || 0)) / 100;
     const series = [
       { key: 'coverageByCount', colour: '#0f4c81', label: 'theo số người' },
       { key: 'coverageByAmount', colour: '#1b7f4b', label: 'theo số tiền' },

@@ -124,7 +124,7 @@
       bars(
         $('reasons-chart'),
         total.reasons.filter((reason) => reason.count > 0).map((reason) => ({ key: `reason-${reason.code}`, label: REASON_LABELS[reason.code] || reason.label, value: (100 * reason.count) / reasonTotal, count: reason.count })),
-        { labelWidth: 250, colour: '#7a8794', valueText: (item) => `${count(item.count)} người` },
+        { width: 400, labelWidth: 210, valueWidth: 80, colour: '#7a8794', valueText: (item) => `${count(item.count)} người` },
       );
       $('refreshed').textContent = report.refreshedAt ? `Số liệu tổng hợp lúc ${new Date(report.refreshedAt).toLocaleString('vi-VN')}.` : 'Kỳ này chưa được tổng hợp: bấm “Cập nhật số liệu”.';
       state.after = null;
@@ -193,7 +193,8 @@
       try {
         const history = await api(`/reporting/coverage/trend?${scopeQuery({ from: shiftMonth(to, -59), to })}`);
         $('period').value = history.months.length ? history.months[history.months.length - 1].period : to;
-      } catch {
+      } catch (error) {
+        if (error.message === 'unauthenticated') return;
         $('period').value = to;
       }
     }
@@ -203,8 +204,8 @@
   function signOut(reason) {
     sessionStorage.removeItem(TOKEN_KEY);
     principal = null;
+    $('sign-in-message').textContent = reason || '';
     start();
-    if (reason) $('message').textContent = reason;
   }
 
   $('sign-in').addEventListener('submit', (event) => {
@@ -216,6 +217,7 @@
       return;
     }
     sessionStorage.setItem(TOKEN_KEY, token);
+    $('sign-in-message').textContent = '';
     start();
   });
   $('token').addEventListener('input', () => $('token').setCustomValidity(''));
