@@ -9,6 +9,7 @@
 //    per-period summary after refreshing it, and prints the median of `--runs`.
 // Not part of `npm test`: it writes millions of rows.
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +69,8 @@ try {
     `SELECT province_code, sum(paid)::int AS paid, sum(paid_cashless)::int AS cashless FROM payment.coverage_area_v WHERE period = $1 AND province_code = '42' GROUP BY 1`,
     [period],
   );
+  // what closing one province's cycle costs: the trigger refreshes that slice only
+  const refreshProvince = await time(`SELECT payment.refresh_coverage($1, '42')`, [period], 1);
   const refresh = await time(`SELECT payment.refresh_coverage($1)`, [period], 1);
   const summary = await time(`SELECT * FROM payment.coverage_summary WHERE period = $1`, [period]);
   const national = await time(
@@ -83,11 +86,13 @@ try {
   console.table({
     'live view, every area (coverage_area_v)': live,
     'live view, one province': liveProvince,
-    'refresh_coverage(period) (once)': refresh,
+    'refresh_coverage(period, one province) (once)': refreshProvince,
+    'refresh_coverage(period), every province (once)': refresh,
     'summary, every area (coverage_summary)': summary,
     'summary, national by province': national,
   });
   console.log(`consistency: summary paid ${check.rows[0].summary_paid} = distinct paid beneficiaries ${check.rows[0].paid}`);
+  console.log(`load average while measuring: ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
 } finally {
   await client.end();
   if (!args.keep) await admin(`DROP DATABASE IF EXISTS "${args.database}" WITH (FORCE)`);
