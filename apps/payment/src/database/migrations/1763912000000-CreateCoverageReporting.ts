@@ -25,7 +25,8 @@ export class CreateCoverageReporting1763912000000 implements MigrationInterface 
       CREATE VIEW payment.coverage_entitlement_v AS
       SELECT c.period,
              e.programme_code,
-             e.province_code,
+             -- the cycle's province (an entitlement's is the same): lets a province's month start from its cycles
+             c.province_code,
              e.commune_code,
              CASE WHEN c.period < '2025-07' THEN p.legacy_district_code END AS legacy_district_code,
              e.id AS entitlement_id,
@@ -42,25 +43,27 @@ export class CreateCoverageReporting1763912000000 implements MigrationInterface 
                WHEN acc.has_open_account THEN 'account_pending'
                ELSE 'no_account'
              END AS cash_reason,
-             CASE WHEN e.status = 'paid' AND e.paid_channel = 'cash' THEN refused.reason_code END AS bank_reason_code,
+             refused.reason_code AS bank_reason_code,
              coalesce(acc.first_payable_at < (c.period || '-01')::date + interval '1 month', false) AS account_ready
-        FROM payment.entitlement e
-        JOIN payment.payout_cycle c ON c.id = e.cycle_id
+        FROM payment.payout_cycle c
+        JOIN payment.entitlement e ON e.cycle_id = c.id
         JOIN payment.payee p ON p.beneficiary_id = e.beneficiary_id
-        LEFT JOIN (
-          SELECT DISTINCT ON (a.entitlement_id) a.entitlement_id, a.reason_code
+        -- probed per entitlement (and only for payments made in cash), so a province's or a commune's
+        -- month costs in proportion to its own rows; see docs/reporting.md for the national price
+        LEFT JOIN LATERAL (
+          SELECT a.reason_code
             FROM payment.payout_attempt a
-           WHERE a.channel <> 'cash' AND a.status IN ('rejected', 'unanswered')
-           ORDER BY a.entitlement_id, a.attempt_number DESC
-        ) refused ON refused.entitlement_id = e.id
-        LEFT JOIN (
-          SELECT pa.beneficiary_id,
-                 min(pa.payable_from) FILTER (WHERE pa.status IN ('verified', 'replaced')) AS first_payable_at,
+           WHERE a.entitlement_id = e.id AND e.status = 'paid' AND e.paid_channel = 'cash'
+             AND a.channel <> 'cash' AND a.status IN ('rejected', 'unanswered')
+           ORDER BY a.attempt_number DESC LIMIT 1
+        ) refused ON true
+        LEFT JOIN LATERAL (
+          SELECT min(pa.payable_from) FILTER (WHERE pa.status IN ('verified', 'replaced')) AS first_payable_at,
                  bool_or(pa.status = 'rejected' AND pa.rejection_reason = 'NAME_MISMATCH') AS name_mismatch,
                  bool_or(pa.status IN ('pending', 'verified')) AS has_open_account
             FROM payment.payee_account pa
-           GROUP BY pa.beneficiary_id
-        ) acc ON acc.beneficiary_id = e.beneficiary_id
+           WHERE pa.beneficiary_id = e.beneficiary_id
+        ) acc ON true
        WHERE e.status <> 'cancelled'`);
 
     // Per period × programme × province × commune (× legacy district): people are counted once
