@@ -69,7 +69,7 @@ export async function loadCoverageScenario(client, scenario) {
     await client.query(
       `INSERT INTO payment.payee_account (account_id, beneficiary_id, channel, institution_code, account_number_masked, priority, status,
                                           payable_from, state_at, rejection_reason)
-       SELECT md5($1 || ':account:' || i)::uuid, beneficiary_id, 'bank', $2, '******' || lpad((i % 10000)::text, 4, '0'), 1,
+       SELECT md5($1 || ':account:' || i)::uuid, beneficiary_id, 'bank', $2, '****' || lpad((i % 10000)::text, 4, '0'), 1,
               CASE profile WHEN 'name_mismatch' THEN 'rejected' WHEN 'account_pending' THEN 'pending' ELSE 'verified' END,
               CASE profile WHEN 'cashless' THEN (first_period || '-01')::date - interval '3 days'
                            WHEN 'bank_rejected' THEN $3::date - interval '1 year' END,
@@ -114,7 +114,7 @@ async function loadPeriod(client, { seed, programmeCode, level }, period, bankBi
             CASE WHEN to_account THEN 'bank' ELSE 'cash' END,
             CASE WHEN to_account THEN $3 ELSE 'VNPOST' END,
             CASE WHEN to_account THEN md5($1 || ':account:' || i)::uuid END,
-            CASE WHEN to_account THEN '******' || lpad((i % 10000)::text, 4, '0') END,
+            CASE WHEN to_account THEN '****' || lpad((i % 10000)::text, 4, '0') END,
             $4::bigint * CASE WHEN h < 60 THEN 1000 WHEN h < 85 THEN 1500 WHEN h < 95 THEN 2000 ELSE 2500 END / 1000,
             CASE WHEN profile = 'bank_rejected' THEN 'rejected' ELSE 'settled' END, 1,
             CASE WHEN profile = 'bank_rejected' THEN 'AC06' END,

@@ -87,7 +87,7 @@ export async function insertScenario(db: DataSource, seed: string, period: strin
       const status = { verified: 'verified', pending: 'pending', name_mismatch: 'rejected' }[person.account];
       await db.query(
         `INSERT INTO payment.payee_account (account_id, beneficiary_id, channel, institution_code, account_number_masked, priority, status, payable_from, state_at, rejection_reason)
-         VALUES ($1, $2, $3, $4, '******1234', 1, $5, $6, '2018-06-01', $7)`,
+         VALUES ($1, $2, $3, $4, '****1234', 1, $5, $6, '2018-06-01', $7)`,
         [accountId, beneficiaryId, ewallet ? 'ewallet' : 'bank', ewallet ? 'MOMO' : '970436', status, person.account === 'verified' ? '2018-06-01' : null, person.account === 'name_mismatch' ? 'NAME_MISMATCH' : null],
       );
     }

@@ -1,12 +1,16 @@
+import { accountRejectedV1, type EventEnvelope, type PayloadOf } from '@app/contracts';
 import { parseConfig, type Principal } from '@app/platform';
 import type { INestApplication } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { registeredEvent } from '../../../test/support/registered-event';
 import { startTestApp } from '../../../test/support/test-app';
 import { PRINCIPALS, TEST_ENV, tokenFor } from '../../../test/support/test-environment';
 import { PaymentAppModule } from '../src/app.module';
+import { PayeeAccountsService } from '../src/accounts/payee-accounts.service';
 import { paymentConfigSchema } from '../src/config/payment.config';
+import { PayeesService } from '../src/payees/payees.service';
 import { areaKey, type ExpectedArea, expectedCoverage, generatePeople, insertScenario, type PersonSpec } from './coverage-fixtures';
 
 jest.setTimeout(120_000);
@@ -146,6 +150,47 @@ describe('cashless coverage (views, summary, API)', () => {
     await request(server).post('/reporting/coverage/refresh').send({ period: '2019-03' }).set('authorization', auth(PRINCIPALS.nationalAuditor)).expect(403);
     const refreshed = await request(server).post('/reporting/coverage/refresh').send({ period: '2019-03' }).set('authorization', auth(PRINCIPALS.haTinhSupervisor)).expect(200);
     expect(refreshed.body).toMatchObject({ period: '2019-03', provinceCode: '42', areas: 3 });
+  });
+
+  it('keeps the choice of cash from the registration and the reason an account was refused, which the reasons read', async () => {
+    const choseCash = registeredEvent({ paymentPreference: 'cash', provinceCode: '42', communeCode: '18073' });
+    const mismatched = registeredEvent({ provinceCode: '42', communeCode: '18073' });
+    // a producer older than the field: no preference means paid into an account when there is one
+    const older = registeredEvent({ provinceCode: '42', communeCode: '18073' });
+    delete (older.payload as { paymentPreference?: string }).paymentPreference;
+    const accountId = '01a20a00-0000-7000-8000-000000000001';
+    const rejection = accountRejectedV1.envelope.parse({
+      eventId: '01a20a00-0000-7000-8000-000000000002', type: accountRejectedV1.type, version: 1, occurredAt: new Date().toISOString(), producer: 'test',
+      correlationId: 'test', causationId: null, aggregateId: mismatched.payload.beneficiaryId,
+      payload: {
+        accountId, beneficiaryId: mismatched.payload.beneficiaryId, channel: 'bank', bankBin: '970436', providerCode: null, accountNumberMasked: '****5678', priority: 1,
+        reasonCode: 'NAME_MISMATCH', verification: { method: 'name_enquiry', nameMatch: 'mismatch' }, rejectedBy: 'supervisor:lanh.dao', rejectedAt: new Date().toISOString(),
+      },
+    }) as EventEnvelope<PayloadOf<typeof accountRejectedV1>>;
+    await db.transaction(async (manager) => {
+      for (const event of [choseCash, mismatched, older]) await app.get(PayeesService).recordRegistration(event, manager);
+      await app.get(PayeeAccountsService).recordRejected(rejection, manager);
+    });
+    const preferences = await db.query(`SELECT beneficiary_id, payment_preference FROM payment.payee WHERE beneficiary_id = ANY($1::uuid[])`, [[choseCash, mismatched, older].map((event) => event.payload.beneficiaryId)]);
+    expect(new Map(preferences.map((row: { beneficiary_id: string; payment_preference: string }) => [row.beneficiary_id, row.payment_preference]))).toEqual(
+      new Map([[choseCash.payload.beneficiaryId, 'cash'], [mismatched.payload.beneficiaryId, 'account'], [older.payload.beneficiaryId, 'account']]),
+    );
+    expect(await db.query(`SELECT status, rejection_reason FROM payment.payee_account WHERE account_id = $1`, [accountId])).toEqual([{ status: 'rejected', rejection_reason: 'NAME_MISMATCH' }]);
+
+    // paid in cash in a month: each for its own reason
+    const [cycle] = await db.query(`INSERT INTO payment.payout_cycle (id, programme_code, province_code, period, status, entitled_count, entitled_dong, excluded_count, created_by)
+      VALUES ('01a20a00-0000-7000-8000-0000000000c1', $1, '42', '2019-07', 'generated', 3, 1080000, 0, 'test') RETURNING id`, [choseCash.payload.programmeCode]);
+    for (const [index, event] of [choseCash, mismatched, older].entries()) {
+      await db.query(
+        `INSERT INTO payment.entitlement (id, cycle_id, beneficiary_id, programme_code, period, kind, amount_dong, level_dong, coefficient_milli, province_code, commune_code, status, paid_channel)
+         VALUES ($1, $2, $3, $4, '2019-07', 'monthly', 360000, 360000, 1000, '42', '18073', 'paid', 'cash')`,
+        [`01a20a00-0000-7000-8000-00000000e0${index}0`, cycle.id, event.payload.beneficiaryId, event.payload.programmeCode],
+      );
+    }
+    const reasons = await db.query(`SELECT beneficiary_id, cash_reason FROM payment.coverage_entitlement_v WHERE period = '2019-07'`);
+    expect(new Map(reasons.map((row: { beneficiary_id: string; cash_reason: string }) => [row.beneficiary_id, row.cash_reason]))).toEqual(
+      new Map([[choseCash.payload.beneficiaryId, 'chose_cash'], [mismatched.payload.beneficiaryId, 'name_mismatch'], [older.payload.beneficiaryId, 'no_account']]),
+    );
   });
 
   it('draws the trend month by month and exports the same figures as CSV and Excel', async () => {
