@@ -99,6 +99,9 @@ period="$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)"
 cycle_id="$("$NODE" scripts/demo/pay-demo-month.mjs http://127.0.0.1:3001 http://127.0.0.1:3002 "$officer" "$supervisor" 42 "$period" \
   "$KAFKA_BROKERS" "${KAFKA_CONSUMER_GROUP_SUFFIX:-}")" \
   || { echo "the demo month could not be paid (see above); the services keep running" >&2; cycle_id="<cycle id>"; }
+# Coverage reporting: Hà Tĩnh's months of 2023 as payment rows, summarised by the coverage views. Loaded after
+# the demo month is opened, so this month's cycle holds the 12 demo beneficiaries, not 106,413 historical ones.
+"$NODE" scripts/demo/load-coverage-demo.mjs "$DATABASE_URL"
 
 cat <<INFO
 
@@ -112,6 +115,7 @@ AnSinh is running.
   messaging providers (stand-in)  http://127.0.0.1:4030   SMS / Zalo / e-mail (SMTP :4025) the notification service sent
   kafka         127.0.0.1:9092          postgres $DATABASE_URL          redis $REDIS_URL
   logs          $RUN_DIR/<service>.log
+  coverage dashboard  http://127.0.0.1:3002/bao-cao?ky=2023-11   (paste a token below)
 
 Dev tokens (8 h; mint more with: npm run token -- --role officer --province 42):
   officer (Hà Tĩnh)     $officer

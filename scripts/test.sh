@@ -21,6 +21,13 @@ bash scripts/infra.sh up
 echo "== build"
 npm run --silent build
 
+echo "== browser"
+# Debian's Chromium drives the coverage dashboard test; playwright-core never downloads a browser.
+if [[ ! -x /usr/bin/chromium ]]; then
+  as_root=(); [[ "$(id -u)" == 0 ]] || as_root=(sudo)
+  "${as_root[@]}" apt-get install -y chromium || { "${as_root[@]}" apt-get update && "${as_root[@]}" apt-get install -y chromium; }
+fi
+
 echo "== tests"
 export ANSINH_TEST_DATABASE="${ANSINH_TEST_DATABASE:-ansinh_test}"
 npm run --silent jest -- --runInBand "$@"

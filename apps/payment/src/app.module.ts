@@ -28,6 +28,7 @@ import { PayoutsModule } from './payouts/payouts.module';
 import { BankFilesModule } from './bank-files/bank-files.module';
 import { BankInstructionsModule } from './bank-instructions/bank-instructions.module';
 import { EntitlementsModule } from './entitlements/entitlements.module';
+import { ReportingModule } from './reporting/reporting.module';
 
 @Module({})
 export class PaymentAppModule {
@@ -55,6 +56,7 @@ export class PaymentAppModule {
         BankFilesModule,
         BankInstructionsModule,
         EntitlementsModule,
+        ReportingModule,
       ],
     };
   }

@@ -51,6 +51,7 @@ export class BeneficiariesService {
             householdCode: input.householdCode ?? null,
             programmeCode: input.programmeCode,
             categoryCode: input.categoryCode,
+            paymentPreference: input.paymentPreference ?? 'account',
             // Identity is confirmed against the population registry before the first payout.
             status: 'pending_verification',
             registeredBy: actor,
@@ -77,6 +78,7 @@ export class BeneficiariesService {
           categoryCode: beneficiary.categoryCode,
           status: 'pending_verification',
           registeredAt: beneficiary.registeredAt.toISOString(),
+          paymentPreference: beneficiary.paymentPreference,
         });
         const duplicates = (await flagLikelyDuplicates(manager, [beneficiary.id])) > 0;
         const possibleDuplicateOf: Array<{ possible_duplicate_of: string }> = duplicates

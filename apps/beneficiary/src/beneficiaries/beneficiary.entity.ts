@@ -45,6 +45,10 @@ export class BeneficiaryEntity {
   @Column('text')
   categoryCode: string;
 
+  /** 'cash': the person asked to collect cash at the post office even with an account linked. */
+  @Column('text', { default: 'account' })
+  paymentPreference: 'account' | 'cash';
+
   /** Current status; the history of how it got here is in beneficiary_status_change. */
   @Column('text')
   status: BeneficiaryStatus;

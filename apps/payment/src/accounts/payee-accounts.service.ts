@@ -32,7 +32,7 @@ export class PayeeAccountsService {
   }
 
   async recordRejected(event: EventEnvelope<PayloadOf<typeof accountRejectedV1>>, manager: EntityManager): Promise<void> {
-    await this.upsert(manager, event.payload, 'rejected', event.payload.rejectedAt);
+    await this.upsert(manager, event.payload, 'rejected', event.payload.rejectedAt, event.payload.reasonCode);
   }
 
   async recordChanged(event: EventEnvelope<PayloadOf<typeof accountChangedV1>>, manager: EntityManager): Promise<void> {
@@ -48,17 +48,19 @@ export class PayeeAccountsService {
     );
   }
 
-  private async upsert(manager: EntityManager, account: AccountState, status: AccountStatus, stateAt: string): Promise<void> {
+  /** rejectionReason: why the registry refused the account (coverage counts name mismatches apart). */
+  private async upsert(manager: EntityManager, account: AccountState, status: AccountStatus, stateAt: string, rejectionReason: string | null = null): Promise<void> {
     await manager.query(
       `INSERT INTO payment.payee_account
-         (account_id, beneficiary_id, channel, institution_code, account_number_masked, account_number_sealed, priority, status, payable_from, state_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         (account_id, beneficiary_id, channel, institution_code, account_number_masked, account_number_sealed, priority, status, payable_from, state_at, rejection_reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (account_id) DO UPDATE SET
          status = excluded.status,
          priority = excluded.priority,
          account_number_sealed = coalesce(excluded.account_number_sealed, payee_account.account_number_sealed),
          payable_from = coalesce(excluded.payable_from, payee_account.payable_from),
-         state_at = excluded.state_at
+         state_at = excluded.state_at,
+         rejection_reason = excluded.rejection_reason
        WHERE payee_account.state_at <= excluded.state_at AND payee_account.status <> 'replaced'`,
       [
         account.accountId,
@@ -71,6 +73,7 @@ export class PayeeAccountsService {
         status,
         account.payableFrom ?? null,
         stateAt,
+        rejectionReason,
       ],
     );
   }

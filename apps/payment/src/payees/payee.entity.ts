@@ -33,6 +33,10 @@ export class PayeeEntity {
   @Column('text')
   status: string;
 
+  /** 'cash' when the person asked to be paid in cash at the post office (coverage reason "chose cash"). */
+  @Column('text', { default: 'account' })
+  paymentPreference: 'account' | 'cash';
+
   @Column('timestamptz')
   registeredAt: Date;
 

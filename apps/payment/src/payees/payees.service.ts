@@ -36,6 +36,7 @@ export class PayeesService {
       legacyDistrictCode: registered.legacyDistrictCode,
       status: registered.status,
       registeredStatus: registered.status,
+      paymentPreference: registered.paymentPreference ?? 'account',
       registeredAt: new Date(registered.registeredAt),
       sourceEventId: event.eventId,
     });

@@ -55,4 +55,9 @@ export class RegisterBeneficiaryDto {
   @ApiProperty({ example: 'NCT_80', description: 'Mã nhóm đối tượng (quyết định hệ số)' })
   @Matches(/^[A-Z0-9_]{2,40}$/, { message: 'Mã nhóm đối tượng chỉ gồm chữ in hoa, chữ số và dấu gạch dưới (2–40 ký tự).' })
   categoryCode: string;
+
+  @ApiPropertyOptional({ enum: ['account', 'cash'], default: 'account', description: 'Người hưởng chọn nhận tiền mặt tại bưu điện (cash) hay qua tài khoản (account)' })
+  @IsOptional()
+  @IsIn(['account', 'cash'], { message: 'Hình thức nhận phải là account (tài khoản) hoặc cash (tiền mặt).' })
+  paymentPreference?: 'account' | 'cash';
 }

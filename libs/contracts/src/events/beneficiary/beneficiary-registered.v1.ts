@@ -26,6 +26,12 @@ export const beneficiaryRegisteredV1 = defineEvent({
       categoryCode: z.string().regex(/^[A-Z0-9_]{2,40}$/),
       status: z.enum(['pending_verification', 'active']),
       registeredAt: z.iso.datetime({ offset: true }),
+      /**
+       * The person's own choice of how to be paid, recorded at registration: `cash` means they asked to
+       * collect cash at the post office even if an account is linked. Optional (added to v1): absent
+       * means `account`, paid into a verified account when there is one. Coverage reports "chose cash".
+       */
+      paymentPreference: z.enum(['account', 'cash']).optional(),
     })
     .strict(),
 });
