@@ -264,9 +264,7 @@ export class ImportRunner {
       // The registry grows faster during an import than its statistics follow, and on statistics of a
       // smaller table the planner may read the whole registry for every batch; the lookup is one index
       // probe per new row whatever the size, so the planner is told so (for this transaction only).
-      await manager.query(`SET LOCAL enable_seqscan = off`);
-      await manager.query(`SET LOCAL enable_hashjoin = off`);
-      await manager.query(`SET LOCAL enable_mergejoin = off`);
+      await manager.query(`SELECT set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`);
       await flagLikelyDuplicates(manager, inserted);
       bodyDone = this.clock('likelyDuplicates', started);
       return inserted;
