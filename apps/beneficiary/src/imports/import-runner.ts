@@ -316,7 +316,8 @@ export class ImportRunner {
            FROM inserted JOIN input USING (id)
        ), outbox AS (
          INSERT INTO "${header.schema}".outbox_event (event_id, topic, message_key, envelope)
-         SELECT event_id, $15, id::text, envelope FROM events
+         -- in file order (ids are time-ordered), as the relay publishes by outbox id
+         SELECT event_id, $15, id::text, envelope FROM events ORDER BY id
        )
        SELECT id, CASE WHEN row_number() OVER () = 1 THEN envelope::text END AS envelope FROM events`,
       [
