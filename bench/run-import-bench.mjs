@@ -8,7 +8,7 @@
 //    child process, and the ratio between the two.
 // Not part of `npm test`: it takes minutes and several GB of disk while it runs.
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, linkSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -34,6 +34,8 @@ const { values: args } = parseArgs({
     'batch-size': { type: 'string' },
     // Caps the import child's V8 heap (MB), to show the import runs in bounded memory.
     'max-old-space': { type: 'string' },
+    // Writes a V8 CPU profile of the import child into bench-results/profiles (open in Chrome DevTools).
+    'cpu-prof': { type: 'boolean', default: false },
     child: { type: 'string' },
     file: { type: 'string' },
     'database-url': { type: 'string' },
@@ -89,9 +91,13 @@ function printReport(results) {
     console.log(`outcome         ${ours.job.insertedRows} inserted, ${ours.job.duplicateRows} duplicates, ${ours.job.invalidRows} invalid (${ours.issues} report lines), status ${ours.job.status}`);
     console.log(`ours            batches of ${ours.batchSize} rows, ${ours.seconds.toFixed(1)} s total = ${ours.registerSeconds.toFixed(1)} s upload check (SHA-256, encoding) + ${ours.importSeconds.toFixed(1)} s import; ${Math.round(rows / ours.seconds).toLocaleString('en')} rows/s`);
     console.log(`ours memory     peak RSS ${mb(ours.maxRssBytes)} (after loading the code: ${mb(ours.startRssBytes)}), peak heap ${mb(ours.peakHeapBytes)}${ours.heapCapMb ? `, V8 heap capped at ${ours.heapCapMb} MB` : ''}`);
+    const cpu = ({ node, database }) => `${node.toFixed(1)} s Node + ${database === null ? '?' : database.toFixed(1)} s PostgreSQL`;
+    console.log(`ours CPU        ${cpu(ours.cpuSeconds)} (the machine's other work excluded; steadier than the wall clock on a shared machine)`);
+    console.log(`ours stages     ${Object.entries(ours.stageSeconds).map(([stage, seconds]) => `${stage} ${seconds.toFixed(1)} s`).join(', ')}`);
+    console.log(`                (database stages summed over the batches written side by side, so they may add up past the total)`);
     console.log(`written         ${ours.rowsWritten.beneficiaries} beneficiaries + ${ours.rowsWritten.history} history + ${ours.rowsWritten.outbox} outbox events + ${ours.issues} issues`);
     if (copy) {
-      console.log(`COPY baseline   ${copy.seconds.toFixed(1)} s; ${Math.round(copy.rows / copy.seconds).toLocaleString('en')} rows/s; peak RSS ${mb(copy.maxRssBytes)} (${copy.rows} rows into a plain table)`);
+      console.log(`COPY baseline   ${copy.seconds.toFixed(1)} s; ${Math.round(copy.rows / copy.seconds).toLocaleString('en')} rows/s; peak RSS ${mb(copy.maxRssBytes)} (${copy.rows} rows into a plain table); CPU ${cpu(copy.cpuSeconds)}`);
       console.log(`ours ÷ COPY     ${(ours.seconds / copy.seconds).toFixed(1)}× the time (${(copy.rows / copy.seconds / (rows / ours.seconds)).toFixed(1)}× fewer rows/s)`);
     }
   }
@@ -101,7 +107,8 @@ function runChild(kind, file, databaseUrl) {
   return new Promise((resolve, reject) => {
     const batchSize = args['batch-size'] ? ['--batch-size', args['batch-size']] : [];
     const heapCap = kind === 'import' && args['max-old-space'] ? [`--max-old-space-size=${Number(args['max-old-space'])}`] : [];
-    const child = spawn(process.execPath, [...heapCap, fileURLToPath(import.meta.url), '--child', kind, '--file', file, '--database-url', databaseUrl, ...batchSize], {
+    const profile = kind === 'import' && args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(RESULTS, 'profiles')}`] : [];
+    const child = spawn(process.execPath, [...heapCap, ...profile, fileURLToPath(import.meta.url), '--child', kind, '--file', file, '--database-url', databaseUrl, ...batchSize], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -278,7 +285,9 @@ async function importChild(file, databaseUrl) {
   await dataSource.initialize();
   const outbox = new platform.OutboxService({ serviceName: 'beneficiary', schema: 'beneficiary' });
   const batchSize = importsConfigShape.IMPORT_BATCH_SIZE.parse(args['batch-size']);
-  const runner = new ImportRunner(dataSource, outbox, { batchSize });
+  const stages = {};
+  const stageClock = { add: (stage, ms) => (stages[stage] = (stages[stage] ?? 0) + ms) };
+  const runner = new ImportRunner(dataSource, outbox, { batchSize, stageClock });
   const uploadDir = path.join(RESULTS, 'uploads');
   mkdirSync(uploadDir, { recursive: true });
   // A hard link stands for the upload: registration moves it into place, the generated file stays.
@@ -305,6 +314,7 @@ async function importChild(file, databaseUrl) {
   const finished = await platform.RequestContext.run({ correlationId: 'import-bench' }, () => runner.run(job.id));
   const ended = performance.now();
   const memory = stopSampling();
+  const databaseCpuSeconds = await backendCpuSeconds(dataSource, 'import-bench');
   const [counts] = await dataSource.query(`SELECT
       (SELECT count(*) FROM beneficiary.beneficiary)::int AS beneficiaries,
       (SELECT count(*) FROM beneficiary.beneficiary_status_change)::int AS history,
@@ -321,15 +331,40 @@ async function importChild(file, databaseUrl) {
       ...memory,
       job: { status: finished.status, processedRows: finished.processedRows, insertedRows: finished.insertedRows, duplicateRows: finished.duplicateRows, invalidRows: finished.invalidRows },
       issues: counts.issues,
+      stageSeconds: Object.fromEntries(Object.entries(stages).map(([stage, ms]) => [stage, ms / 1000])),
+      cpuSeconds: { node: cpuSecondsOfThisProcess(), database: databaseCpuSeconds },
       rowsWritten: { beneficiaries: counts.beneficiaries, history: counts.history, outbox: counts.outbox },
     }),
   );
 }
 
+function cpuSecondsOfThisProcess() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+/**
+ * CPU seconds used so far by the PostgreSQL backends of this process's connections (same host: read
+ * from /proc). With the machine shared, CPU time is steadier than the wall clock; null elsewhere.
+ */
+async function backendCpuSeconds(queryable, applicationName) {
+  const rows = await queryable.query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [applicationName]);
+  let ticks = 0;
+  try {
+    for (const { pid } of rows.rows ?? rows) {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+  } catch {
+    return null;
+  }
+  return ticks / 100;
+}
+
 async function copyChild(file, databaseUrl) {
   const { Client } = require('pg');
   const { from: copyFrom } = require('pg-copy-streams');
-  const client = new Client({ connectionString: databaseUrl });
+  const client = new Client({ connectionString: databaseUrl, application_name: 'import-bench-copy' });
   await client.connect();
   await client.query(`CREATE SCHEMA IF NOT EXISTS bench`);
   await client.query(`DROP TABLE IF EXISTS bench.plain_copy`);
@@ -339,7 +374,8 @@ async function copyChild(file, databaseUrl) {
   await pipeline(createReadStream(file), client.query(copyFrom(`COPY bench.plain_copy FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')`)));
   const ended = performance.now();
   const memory = stopSampling();
+  const cpuSeconds = { node: cpuSecondsOfThisProcess(), database: await backendCpuSeconds(client, 'import-bench-copy') };
   const [{ count }] = (await client.query(`SELECT count(*)::int AS count FROM bench.plain_copy`)).rows;
   await client.end();
-  console.log(JSON.stringify({ seconds: (ended - started) / 1000, rows: count, ...memory }));
+  console.log(JSON.stringify({ seconds: (ended - started) / 1000, rows: count, cpuSeconds, ...memory }));
 }

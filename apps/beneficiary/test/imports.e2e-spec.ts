@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { beneficiaryRegisteredV1, COMMUNES_2025 } from '@app/contracts';
+import { beneficiaryRegisteredV1, COMMUNES_2025, foldVietnamese } from '@app/contracts';
 import { configureHttp, OutboxRelayService, OutboxService, parseConfig } from '@app/platform';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -427,6 +427,33 @@ describe('bulk import of officers’ lists (HTTP + BullMQ worker, real PostgreSQ
       const stored: Array<{ cccd: string; full_name: string }> = await db.query(`SELECT cccd, full_name FROM beneficiary.beneficiary WHERE programme_code = 'TC_XH'`);
       expect(stored.filter((row) => list.validNames.get(row.cccd) !== row.full_name).slice(0, 5)).toEqual([]);
 
+      // One `registered` event per registration, its envelope (built by the database) valid under the
+      // contract and saying what was stored; and the stored name key is the TypeScript fold of the name.
+      const written: Array<{ id: string; cccd: string; full_name: string; date_of_birth: string; registered_at: Date; name_key: string; message_key: string; envelope: string }> =
+        await db.query(
+          `SELECT b.id, b.cccd, b.full_name, b.date_of_birth::text, b.registered_at, b.name_key, e.message_key, e.envelope::text AS envelope
+             FROM beneficiary.beneficiary b JOIN beneficiary.outbox_event e ON (e.envelope->>'aggregateId')::uuid = b.id
+            WHERE b.programme_code = 'TC_XH'`,
+        );
+      expect(written).toHaveLength(84_000);
+      const eventIds = new Set<string>();
+      const misfits = written.filter((row) => {
+        const envelope = beneficiaryRegisteredV1.envelope.parse(JSON.parse(row.envelope));
+        eventIds.add(envelope.eventId);
+        return (
+          row.message_key !== row.id ||
+          envelope.producer !== 'beneficiary' ||
+          envelope.payload.beneficiaryId !== row.id ||
+          envelope.payload.cccd !== row.cccd ||
+          envelope.payload.fullName !== row.full_name ||
+          envelope.payload.dateOfBirth !== row.date_of_birth ||
+          envelope.payload.registeredAt !== row.registered_at.toISOString() ||
+          row.name_key !== foldVietnamese(row.full_name)
+        );
+      });
+      expect(misfits.slice(0, 3)).toEqual([]);
+      expect(eventIds.size).toBe(84_000);
+
       // The Excel traps were undone, not just tolerated.
       const [padded] = await db.query(`SELECT cccd, registered_by FROM beneficiary.beneficiary WHERE cccd = $1`, [list.samples.numericCccd]);
       expect(padded).toEqual({ cccd: list.samples.numericCccd, registered_by: 'officer:can.bo.ha.tinh' });
@@ -483,6 +510,8 @@ describe('bulk import of officers’ lists (HTTP + BullMQ worker, real PostgreSQ
       const job = await finished(created.body.id);
       expect(job).toMatchObject({ status: 'completed', processedRows: 320, insertedRows: 20, duplicateRows: 300, invalidRows: 0 });
       expect(await countOf(`SELECT count(*) FROM beneficiary.beneficiary WHERE programme_code = 'TC_XH'`, [])).toBe(84_020);
+      // Events for the newcomers only: the people skipped were announced when they were registered.
+      expect(await countOf(`SELECT count(*) FROM beneficiary.outbox_event WHERE envelope->'payload'->>'programmeCode' = 'TC_XH'`, [])).toBe(84_020);
     });
   });
 
@@ -580,6 +609,71 @@ describe('bulk import of officers’ lists (HTTP + BullMQ worker, real PostgreSQ
         [61, 'IMPORT.DUPLICATE_IN_FILE'],
         [81, 'BENEFICIARY.COMMUNE_NOT_IN_PROVINCE'],
       ]);
+    });
+  });
+
+  describe('one batch holding every kind of row', () => {
+    it('writes the good rows with one event each, reports the bad and repeated ones, and flags likely duplicates within the batch', async () => {
+      const random = seededRandom(5_150);
+      const people = Array.from({ length: 8 }, (_, index) => person(5_150 + index, 960_000 + index, random));
+      const runImport = async (rows: unknown[][], originalName: string) => {
+        const tempPath = path.join(uploadDir, `upload-${originalName}`);
+        writeFileSync(tempPath, stringifyCsv([HEADERS, ...rows], { bom: true }));
+        const { job } = await registerImportFile(db, {
+          tempPath,
+          originalName,
+          programmeCode: 'BATCH_TEST',
+          uploadDir,
+          provinceCode: '42',
+          communeCode: null,
+          createdBy: 'officer:can.bo.ha.tinh',
+          authorize: () => undefined,
+        });
+        const stages = new Map<string, number>();
+        const runner = new ImportRunner(db, app.get(OutboxService), { batchSize: 1_000, stageClock: { add: (stage, ms) => stages.set(stage, (stages.get(stage) ?? 0) + ms) } });
+        return { job: await runner.run(job.id), stages };
+      };
+      // Registered by an earlier list: the later one must skip them, not announce them again.
+      await runImport([rowCells(people[0])], 'dot-1.csv');
+
+      // Same name, birth date and commune as people[1] under another CCCD: a likely duplicate.
+      const lookalike = { ...people[2], fullName: people[1].fullName, dateOfBirth: people[1].dateOfBirth, gender: people[1].gender, communeCode: people[1].communeCode };
+      lookalike.cccd = cccdFor(birthProvinceOf(people[2].cccd), lookalike.dateOfBirth, lookalike.gender, 960_102);
+      const { job, stages } = await runImport(
+        [
+          rowCells(people[0]), // row 2: already registered
+          rowCells(people[1]), // row 3
+          rowCells(lookalike), // row 4
+          rowCells(people[3], { phone: '12345' }), // row 5: bad phone among good rows
+          rowCells(people[4]), // row 6
+          rowCells(people[1]), // row 7: repeats row 3 in the same batch
+          rowCells(people[5]), // row 8
+        ],
+        'dot-2.csv',
+      );
+      expect(job).toMatchObject({ status: 'completed', processedRows: 7, insertedRows: 4, duplicateRows: 1, invalidRows: 2 });
+      expect((await report(job!.id)).map(({ row, code }) => [row, code])).toEqual([
+        [5, 'IMPORT.INVALID_PHONE'],
+        [7, 'IMPORT.DUPLICATE_IN_FILE'],
+      ]);
+      const cccds = (await db.query(`SELECT cccd FROM beneficiary.beneficiary WHERE programme_code = 'BATCH_TEST' ORDER BY id`)).map((row: { cccd: string }) => row.cccd);
+      expect(cccds).toEqual([people[0].cccd, people[1].cccd, lookalike.cccd, people[4].cccd, people[5].cccd]);
+      const events: Array<{ cccd: string }> = await db.query(
+        `SELECT envelope->'payload'->>'cccd' AS cccd FROM beneficiary.outbox_event WHERE envelope->'payload'->>'programmeCode' = 'BATCH_TEST' ORDER BY id`,
+      );
+      expect(events.map((event) => event.cccd)).toEqual(cccds);
+      const history = await countOf(
+        `SELECT count(*) FROM beneficiary.beneficiary_status_change h JOIN beneficiary.beneficiary b ON b.id = h.beneficiary_id WHERE b.programme_code = 'BATCH_TEST' AND h.reason_code = 'IMPORTED'`,
+        [],
+      );
+      expect(history).toBe(5);
+      const flagged: Array<{ fresh: string; earlier: string }> = await db.query(
+        `SELECT f.cccd AS fresh, e.cccd AS earlier FROM beneficiary.duplicate_candidate d
+           JOIN beneficiary.beneficiary f ON f.id = d.beneficiary_id JOIN beneficiary.beneficiary e ON e.id = d.possible_duplicate_of
+          WHERE f.programme_code = 'BATCH_TEST'`,
+      );
+      expect(flagged).toEqual([{ fresh: lookalike.cccd, earlier: people[1].cccd }]);
+      expect([...stages.keys()].sort()).toEqual(['commit', 'jobAndIssues', 'likelyDuplicates', 'validate', 'writeRows']);
     });
   });
 

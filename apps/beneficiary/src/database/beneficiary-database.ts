@@ -9,7 +9,11 @@ import { AddLifecycleAndDuplicates1763884850000 } from './migrations/17638848500
 import { CreateImports1763884900000 } from './migrations/1763884900000-CreateImports';
 import { CreateAccounts1763884960000 } from './migrations/1763884960000-CreateAccounts';
 import { AddPaymentPreference1763912100000 } from './migrations/1763912100000-AddPaymentPreference';
+import { FasterNameKey1763913000000 } from './migrations/1763913000000-FasterNameKey';
 
 export const BENEFICIARY_SCHEMA = 'beneficiary';
 export const BENEFICIARY_ENTITIES = [BeneficiaryEntity, BeneficiaryStatusChangeEntity, ImportJobEntity, ImportRowIssueEntity, PaymentChannelEntity, PaymentChannelEventEntity];
-export const BENEFICIARY_MIGRATIONS = [CreateBeneficiaryRegistry1763884800000, AddLifecycleAndDuplicates1763884850000, CreateImports1763884900000, CreateAccounts1763884960000, AddPaymentPreference1763912100000];
+export const BENEFICIARY_MIGRATIONS = [
+  CreateBeneficiaryRegistry1763884800000, AddLifecycleAndDuplicates1763884850000, CreateImports1763884900000, CreateAccounts1763884960000,
+  AddPaymentPreference1763912100000, FasterNameKey1763913000000,
+];

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { IMPORT_COLUMNS, resolveHeader, type ColumnLayout } from './import-columns';
 import { cellText, parseCccd, parseDate, parseGender, parsePhone, parseRow, type CellValue, type RowContext } from './row-parser';
 
@@ -133,6 +134,17 @@ describe('import row parser', () => {
       expect(outcome).toMatchObject({ kind: 'valid', candidate: { fullName: 'Nguyễn Thị Đào' } });
       expect(outcome.kind === 'valid' && outcome.candidate.fullName).toBe('Nguyễn Thị Đào'.normalize('NFC'));
       expect(cellText('a\u200bb')).toBe('ab');
+    });
+
+    it('tidies any cell exactly as the full normalisation would, plain ASCII cells included', () => {
+      const full = (text: string) => text.normalize('NFC').replace(/[\u200B-\u200D\uFEFF]/g, '').replace(/\s+/g, ' ').trim();
+      const pieces = fc.constantFrom('0', '42', '15/03/1948', 'NCT_80', 'Nam', 'Nữ', 'Đào', 'Nguyễn'.normalize('NFD'), ' ', '  ', '\t', '\u00a0', '\u200b', '\r\n', 'x-y', "'0912");
+      fc.assert(
+        fc.property(fc.array(pieces, { maxLength: 8 }), (parts) => {
+          const text = parts.join('');
+          expect(cellText(text)).toBe(full(text));
+        }),
+      );
     });
   });
 

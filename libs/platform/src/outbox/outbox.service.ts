@@ -6,6 +6,18 @@ import { z } from 'zod';
 import { RequestContext } from '../context/request-context';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../kafka/messaging-options';
 
+export interface EnvelopeHeader {
+  /** The schema that holds the outbox_event table. */
+  schema: string;
+  topic: string;
+  type: string;
+  version: number;
+  occurredAt: string;
+  producer: string;
+  correlationId: string;
+  causationId: string | null;
+}
+
 /**
  * Records an event in the caller's transaction. Nothing reaches Kafka unless the state change that
  * caused it commits, and nothing that committed fails to reach Kafka: the relay publishes it later.
@@ -21,6 +33,25 @@ export class OutboxService {
     payload: z.infer<TPayload>,
   ): Promise<EventEnvelope<z.infer<TPayload>>> {
     return (await this.addMany(manager, definition, [{ aggregateId, payload }]))[0];
+  }
+
+  /**
+   * Everything of an envelope but its event id, aggregate and payload, for writers that build the
+   * envelopes of many rows in SQL (INSERT … SELECT) instead of one by one here; such a writer is to
+   * check what it wrote against `definition.envelope` (see ImportRunner).
+   */
+  envelopeHeader(definition: EventDefinition): EnvelopeHeader {
+    const context = RequestContext.current();
+    return {
+      schema: this.options.schema,
+      topic: definition.topic,
+      type: definition.type,
+      version: definition.version,
+      occurredAt: new Date().toISOString(),
+      producer: this.options.serviceName,
+      correlationId: context?.correlationId ?? uuidv7(),
+      causationId: context?.causationId ?? null,
+    };
   }
 
   async addMany<TPayload extends z.ZodType>(
