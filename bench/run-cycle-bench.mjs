@@ -209,30 +209,60 @@ async function main() {
   console.log(`  ${at().toFixed(1).padStart(6)} s  prepared ${batches.length} batches: ${batches.map((batch) => `${batch.institutionCode} ${batch.itemCount}`).join(', ')}`);
 
   // The probe runs from the first approval on: instructions leave while later batches are still approved.
+  const probeAdmin = new Kafka({ clientId: 'cycle-bench-probe', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await probeAdmin.connect();
+  const institutions = [...new Set(batches.map((batch) => batch.institutionCode))];
+  const topicsOf = (definitions) => definitions.map((definition) => definition.topic);
+  const topics = {
+    instructions: topicsOf(institutions.map((code) => contracts.instructionIssuedV1(code))),
+    answers: topicsOf(institutions.map((code) => contracts.instructionReportedV1(code))),
+    payoutEvents: topicsOf([contracts.payoutSentV1, contracts.payoutSettledV1, contracts.payoutFailedV1, contracts.payoutHeldV1, contracts.payoutCancelledV1]),
+  };
+  /** Messages on the broker, by kind: instructions published, answers of the bank stand-in, payout events published. */
+  const brokerCounts = async () => {
+    const counts = {};
+    for (const [kind, names] of Object.entries(topics)) {
+      counts[kind] = 0;
+      for (const topic of names) for (const { high, low } of await probeAdmin.fetchTopicOffsets(topic)) counts[kind] += Number(high) - Number(low);
+    }
+    return counts;
+  };
   let probing = true;
   const probe = (async () => {
     while (probing) {
-      const [row] = (
+      // a probe that fails once (the broker moving a leader, a slow query) must not end the run
+      try {
+        await sampleOnce();
+      } catch (error) {
+        console.error(`  probe failed, retrying: ${error instanceof Error ? error.message : error}`);
+      }
+      await sleep(1_000);
+    }
+  })();
+  async function sampleOnce() {
+    {
+      // Cheap on purpose (the probe shares the 2 cores): what is waiting in the outbox via its partial index,
+      // what was published from the broker's offsets, never a scan of the wide outbox table.
+      const [db_row] = (
         await db.query(
-          `SELECT (SELECT count(*) FROM payment.outbox_event WHERE published_at IS NULL AND topic LIKE 'bank.%')::int AS instructions_waiting,
-                  (SELECT count(*) FROM payment.outbox_event WHERE topic LIKE 'bank.%')::int AS instructions,
+          `SELECT (SELECT count(*) FROM payment.outbox_event WHERE published_at IS NULL)::int AS outbox_waiting,
                   (SELECT count(*) FROM payment.inbox_event WHERE topic LIKE 'bank.%')::int AS results,
                   (SELECT count(*) FROM payment.entitlement WHERE cycle_id = $1 AND status IN ('awaiting_approval', 'in_flight'))::int AS open,
-                  (SELECT count(*) FROM payment.outbox_event WHERE topic LIKE 'payment.payout.%')::int AS payout_events,
                   (SELECT count(*) FROM notification.inbox_event WHERE topic LIKE 'payment.payout.%')::int AS taken_in`,
           [cycle.id],
         )
       ).rows;
-      const sample = { seconds: at(), ...row, rssMb: Object.fromEntries([...children].map(([name, child]) => [name, Math.round(procStatus(child.pid, 'VmRSS'))])) };
+      const published = await brokerCounts();
+      const row = { ...db_row, instructions: published.instructions, payout_events: published.payoutEvents, instructions_waiting: db_row.outbox_waiting };
+      const sample = { seconds: at(), ...row, bank_answers: published.answers, rssMb: Object.fromEntries([...children].map(([name, child]) => [name, Math.round(procStatus(child.pid, 'VmRSS'))])) };
       samples.push(sample);
       if (row.results > 0) mark('firstResultApplied');
-      const progress = `  ${sample.seconds.toFixed(1).padStart(6)} s  instructions ${row.instructions - row.instructions_waiting}/${row.instructions} published  results ${row.results}  open ${row.open}  payout events ${row.taken_in}/${row.payout_events} taken in`;
+      const progress = `  ${sample.seconds.toFixed(1).padStart(6)} s  instructions published ${row.instructions} (outbox waiting ${row.outbox_waiting})  bank answers ${sample.bank_answers}  results applied ${row.results}  open ${row.open}  payout events ${row.taken_in}/${row.payout_events} taken in`;
       // a terminal gets one line redrawn; a log gets a line every 5 s
       if (process.stdout.isTTY) process.stdout.write(`\r${progress}   `);
-      else if (samples.length % 10 === 1) console.log(progress);
-      await sleep(500);
+      else if (samples.length % 5 === 1) console.log(progress);
     }
-  })();
+  }
 
   for (const batch of batches) {
     await http('POST', PORTS.payment, `/batches/${batch.id}/approve`, SUPERVISOR, { contentHash: batch.contentHash }, 200);
@@ -249,12 +279,13 @@ async function main() {
     }
   };
   // the first sends; instructions of fallbacks come later and count in the next stage
-  await waitUntil('instructionsPublished', (s) => s.instructions > 0 && s.instructions_waiting === 0);
+  await waitUntil('instructionsPublished', (s) => s.instructions >= batches.reduce((sum, batch) => sum + batch.itemCount, 0));
   // every entitlement final: its instruction(s) answered and applied, fallbacks included
   await waitUntil('resultsApplied', (s) => s.open === 0);
-  await waitUntil('noticesTakenIn', (s) => s.payout_events > 0 && s.taken_in >= s.payout_events);
+  await waitUntil('noticesTakenIn', (s) => s.outbox_waiting === 0 && s.payout_events > 0 && s.taken_in >= s.payout_events);
   probing = false;
   await probe;
+  await probeAdmin.disconnect();
   if (process.stdout.isTTY) process.stdout.write('\n');
   const report = await http('GET', PORTS.payment, `/cycles/${cycle.id}/conservation`, AUDITOR, undefined, 200);
   mark('conservationChecked');
