@@ -1,7 +1,7 @@
-// Coverage benchmark: `npm run bench:coverage [-- --people 1000000 --months 2 --runs 5 --keep]`.
+// Coverage benchmark: `npm run bench -- --scenario coverage [--people 1000000 --months 2 --runs 5 --keep]`.
 //
 // 1. Creates a throw-away database `ansinh_bench_coverage`, migrates the payment schema with the built
-//    migrations (npm run bench:coverage builds payment first).
+//    migrations (npm run bench builds payment first).
 // 2. Generates `--people` beneficiaries spread over the 3,321 communes of the 34 provinces, each paid
 //    every month of `--months` (bank, cash, fallback bank → cash, every reason for cash), with the
 //    generator the demo uses.

@@ -6,6 +6,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { ServiceProcess } from '../../../test/support/service-process';
 import { ADMIN_DATABASE_URL, TEST_ENV, waitFor } from '../../../test/support/test-environment';
 import { NOTICE_TOPICS } from '../src/notices/notice-policy';
+import { PAYOUT_EVENTS_GROUP, PAYOUT_TOPICS } from '../src/notices/payout-events.consumer';
 import { MessagingStandIn, startGroupAtEnd, uniquePhone } from './notice-fixtures';
 
 jest.setTimeout(120_000);
@@ -54,6 +55,7 @@ describe('a worker killed in the middle of sending', () => {
     });
     await db.connect();
     await startGroupAtEnd(`notification${env.KAFKA_CONSUMER_GROUP_SUFFIX}`, [beneficiaryRegisteredV1.topic, ...NOTICE_TOPICS]);
+    await startGroupAtEnd(`${PAYOUT_EVENTS_GROUP}${env.KAFKA_CONSUMER_GROUP_SUFFIX}`, [...PAYOUT_TOPICS.keys()]);
     providers = await ServiceProcess.start('messaging-providers-stand-in', STAND_IN_PORT, { SMTP_PORT: String(SMTP_PORT) });
   });
 

@@ -26,6 +26,7 @@ import { PRINCIPALS, TEST_ENV, tokenFor, waitFor } from '../../../test/support/t
 import { NotificationAppModule } from '../src/app.module';
 import { notificationConfigSchema } from '../src/config/notification.config';
 import { NOTICE_TOPICS } from '../src/notices/notice-policy';
+import { PAYOUT_EVENTS_GROUP, PAYOUT_TOPICS } from '../src/notices/payout-events.consumer';
 import { envelope, MessagingStandIn, payoutSent, registration, startGroupAtEnd, uniquePhone, type StandInMessage } from './notice-fixtures';
 
 jest.setTimeout(120_000);
@@ -66,6 +67,7 @@ describe('notices from events to the providers (real Kafka, PostgreSQL, Redis; p
       SMS_RATE_PER_SECOND: '500',
     });
     await startGroupAtEnd(`notification${config.KAFKA_CONSUMER_GROUP_SUFFIX}`, [beneficiaryRegisteredV1.topic, ...NOTICE_TOPICS]);
+    await startGroupAtEnd(`${PAYOUT_EVENTS_GROUP}${config.KAFKA_CONSUMER_GROUP_SUFFIX}`, [...PAYOUT_TOPICS.keys()]);
     app = await startTestApp(NotificationAppModule.forRoot(config), { config, groupId: 'notification' });
     db = app.get(DataSource);
   });

@@ -18,10 +18,12 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
+import { startGroupAtEnd } from '../../../test/support/consumer-groups';
 import { startTestApp } from '../../../test/support/test-app';
 import { TestConsumer } from '../../../test/support/test-consumer';
 import { PRINCIPALS, TEST_ENV, tokenFor, waitFor } from '../../../test/support/test-environment';
 import { PaymentAppModule } from '../src/app.module';
+import { BANK_RESULTS_GROUP, RESULT_TOPICS } from '../src/bank-results/bank-results.consumer';
 import { paymentConfigSchema } from '../src/config/payment.config';
 
 jest.setTimeout(120_000);
@@ -120,6 +122,8 @@ describe('payouts: maker-checker, signed instructions, bank results, retries, fa
 
   beforeAll(async () => {
     const config = parseConfig(paymentConfigSchema, { ...TEST_ENV });
+    // results of earlier runs on the shared broker are for instructions this database never issued
+    await startGroupAtEnd(`${BANK_RESULTS_GROUP}${config.KAFKA_CONSUMER_GROUP_SUFFIX}`, [...RESULT_TOPICS.keys()]);
     app = await startTestApp(PaymentAppModule.forRoot(config), { config, groupId: 'payment' });
     db = app.get(DataSource);
     institutions = new ScriptedInstitutions(app.get(KafkaService), script);

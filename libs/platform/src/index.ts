@@ -10,6 +10,7 @@ export * from './crypto/field-cipher';
 export * from './database/bigint.transformer';
 export * from './database/database-options';
 export * from './errors/domain-error';
+export * from './inbox/batch-consumer';
 export * from './inbox/inbox-consumer.service';
 export * from './kafka/kafka.service';
 export * from './kafka/messaging-options';

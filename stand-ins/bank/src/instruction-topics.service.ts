@@ -31,6 +31,9 @@ export const INSTRUCTION_TOPICS_OPTIONS = Symbol('INSTRUCTION_TOPICS_OPTIONS');
 
 type ResultPayload = PayloadOf<ReturnType<typeof instructionReportedV1>>;
 
+/** How long an answer waits for others to leave with it in one Kafka request. */
+const ANSWER_BATCH_WINDOW_MS = 5;
+
 /** Results kept for POST /results/replay; older ones are forgotten so a long load run stays in memory. */
 const REPLAYABLE_RESULTS = 200_000;
 
@@ -62,6 +65,8 @@ export class InstructionTopicsService implements OnApplicationBootstrap, OnAppli
   private readonly institutionOfTopic: Map<string, string>;
   private readonly pending = new Set<NodeJS.Timeout>();
   private readonly sent: SentResult[] = [];
+  private readonly outgoing: Array<{ result: SentResult; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private flushTimer?: NodeJS.Timeout;
   /** A repeat is answered with the very payload sent before (same reportedAt, same signature). */
   private readonly payloadOfAnswer = new WeakMap<InstitutionAnswer, ResultPayload>();
 
@@ -88,6 +93,7 @@ export class InstructionTopicsService implements OnApplicationBootstrap, OnAppli
 
   async onApplicationShutdown(): Promise<void> {
     for (const timer of this.pending) clearTimeout(timer);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
     await Promise.allSettled([this.consumer?.disconnect(), this.producer?.disconnect()]);
   }
 
@@ -252,11 +258,34 @@ export class InstructionTopicsService implements OnApplicationBootstrap, OnAppli
     if (this.sent.length > REPLAYABLE_RESULTS * 1.1) this.sent.splice(0, this.sent.length - REPLAYABLE_RESULTS);
   }
 
-  private async send(result: SentResult): Promise<void> {
-    if (!this.producer) throw new Error('the Kafka side of the bank stand-in is disabled (BANK_STAND_IN_KAFKA_ENABLED=false)');
-    await this.producer.send({
-      topic: result.topic,
-      messages: [{ key: result.key, value: result.value, headers: { 'x-correlation-id': result.correlationId } }],
+  /**
+   * Answers leave in batches: every result produced within the same few milliseconds goes in one Kafka
+   * request (a cycle brings 100,000 instructions at once; one request per answer made the simulated
+   * bank the slowest stage of the whole pipeline). Each caller still learns whether its answer was written.
+   */
+  private send(result: SentResult): Promise<void> {
+    const producer = this.producer;
+    if (!producer) return Promise.reject(new Error('the Kafka side of the bank stand-in is disabled (BANK_STAND_IN_KAFKA_ENABLED=false)'));
+    return new Promise((resolve, reject) => {
+      this.outgoing.push({ result, resolve, reject });
+      this.flushTimer ??= setTimeout(() => void this.flush(producer), ANSWER_BATCH_WINDOW_MS);
     });
+  }
+
+  private async flush(producer: Producer): Promise<void> {
+    this.flushTimer = undefined;
+    const batch = this.outgoing.splice(0, this.outgoing.length);
+    const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
+    for (const { result } of batch) {
+      const messages = byTopic.get(result.topic) ?? [];
+      messages.push({ key: result.key, value: result.value, headers: { 'x-correlation-id': result.correlationId } });
+      byTopic.set(result.topic, messages);
+    }
+    try {
+      await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      for (const { resolve } of batch) resolve();
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+    }
   }
 }

@@ -99,6 +99,56 @@ export class NoticeDispatchService {
     return row.notices && first ? [{ id: noticeId, channel: first.channel, requeueCount: 0 }] : [];
   }
 
+  /**
+   * `open` for the events of one fetched batch, in two statements whatever their number: a cycle's
+   * payout events arrive by the hundred thousand.
+   */
+  async openMany(manager: EntityManager, opening: ReadonlyArray<{ draft: NoticeDraft; eventId: string }>, topic: string): Promise<Array<QueuedNotice & { eventId: string }>> {
+    if (opening.length === 0) return [];
+    const contacts = await this.contacts.lookupMany(manager, opening.map(({ draft }) => draft.beneficiaryId));
+    const rows = opening.map(({ draft, eventId }) => {
+      const contact = contacts.get(draft.beneficiaryId)!;
+      const plan = contact.known ? contact.plan : [];
+      const status = !contact.known ? 'awaiting_recipient' : plan.length ? 'in_progress' : 'no_contact';
+      const first = plan[0];
+      const rendered = first ? this.templates.render(draft.template, draft.variables as never, first.channel) : null;
+      if (status === 'no_contact') this.logger.warn({ beneficiaryId: draft.beneficiaryId }, 'no way to reach the beneficiary; notice waits for contact details');
+      return { requestId: uuidv7(), noticeId: uuidv7(), eventId, draft, status, plan, first, rendered };
+    });
+    const column = <T>(pick: (row: (typeof rows)[number]) => T) => rows.map(pick);
+    // channel_plan travels as text: unnest cannot take an array of arrays of different lengths
+    const inserted: Array<{ id: string; channel: NoticeChannel; source_event_id: string }> = await manager.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::uuid[], $9::text[], $10::text[], $11::text[], $12::text[])
+           AS i(request_id, source_event_id, beneficiary_id, template, variables, status, channel_plan, notice_id, channel, address, subject, body)
+       ), request AS (
+         INSERT INTO notification.notice_request (id, source_event_id, source_topic, beneficiary_id, template, variables, status, channel_plan)
+         SELECT request_id, source_event_id, $13, beneficiary_id, template, variables, status, string_to_array(channel_plan, ',') FROM input
+         ON CONFLICT (source_event_id) DO NOTHING RETURNING id
+       )
+       INSERT INTO notification.notice (id, request_id, source_event_id, beneficiary_id, channel, address, subject, body, status)
+       SELECT i.notice_id, i.request_id, i.source_event_id, i.beneficiary_id, i.channel, i.address, i.subject, i.body, 'queued'
+         FROM input i JOIN request r ON r.id = i.request_id WHERE i.channel IS NOT NULL
+       ON CONFLICT (source_event_id, channel) DO NOTHING RETURNING id, channel, source_event_id`,
+      [
+        column((row) => row.requestId),
+        column((row) => row.eventId),
+        column((row) => row.draft.beneficiaryId),
+        column((row) => row.draft.template),
+        column((row) => JSON.stringify(row.draft.variables)),
+        column((row) => row.status),
+        column((row) => (row.plan.length ? row.plan.map((planned) => planned.channel).join(',') : null)),
+        column((row) => row.noticeId),
+        column((row) => row.first?.channel ?? null),
+        column((row) => row.first?.address ?? null),
+        column((row) => row.rendered?.subject ?? null),
+        column((row) => row.rendered?.text ?? null),
+        topic,
+      ],
+    );
+    return inserted.map((row) => ({ id: row.id, channel: row.channel, requeueCount: 0, eventId: row.source_event_id }));
+  }
+
   /** For a request that was waiting: fixes the channel plan and writes the first notice. */
   private async start(manager: EntityManager, request: RequestRow): Promise<QueuedNotice[]> {
     const contact = await this.contacts.lookup(manager, request.beneficiary_id);

@@ -17,7 +17,7 @@ import { assertVocabulary } from './notice-policy';
 import { DELIVERY_QUEUES, MAINTENANCE_QUEUE } from './notice-queue';
 import { NoticeSweepProcessor } from './notice-sweep.processor';
 import { NoticeTemplates } from './notice-templates';
-import { PayoutEventsController } from './payout-events.controller';
+import { PayoutEventsConsumer } from './payout-events.consumer';
 
 @Module({
   imports: [
@@ -40,7 +40,7 @@ import { PayoutEventsController } from './payout-events.controller';
     ),
     BullModule.registerQueue({ name: MAINTENANCE_QUEUE, defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1_000 } } }),
   ],
-  controllers: [AccountEventsController, PayoutEventsController, LifecycleEventsController, DeliveryLogController],
+  controllers: [AccountEventsController, LifecycleEventsController, DeliveryLogController],
   providers: [
     {
       provide: NoticeTemplates,
@@ -51,6 +51,7 @@ import { PayoutEventsController } from './payout-events.controller';
       },
     },
     NoticeIntakeService,
+    PayoutEventsConsumer,
     NoticeDispatchService,
     NoticeDeliveryService,
     NoticeDeliveryProcessor,

@@ -19,4 +19,21 @@ export class ContactDirectoryService {
     const preference = row.channels ? { channels: row.channels, email: row.email, zaloUserId: row.zalo_user_id } : null;
     return { known: true, plan: contactPlan({ phone: row.phone, preference }) };
   }
+
+  /** `lookup` for many beneficiaries in one query. */
+  async lookupMany(manager: EntityManager, beneficiaryIds: readonly string[]): Promise<Map<string, ContactLookup>> {
+    const rows: Array<{ beneficiary_id: string; phone: string | null; channels: NoticeChannel[] | null; email: string | null; zalo_user_id: string | null }> = await manager.query(
+      `SELECT r.beneficiary_id, r.phone, p.channels, p.email, p.zalo_user_id
+         FROM notification.recipient r LEFT JOIN notification.contact_preference p USING (beneficiary_id)
+        WHERE r.beneficiary_id = ANY($1::uuid[])`,
+      [[...new Set(beneficiaryIds)]],
+    );
+    const found = new Map<string, ContactLookup>(
+      rows.map((row) => {
+        const preference = row.channels ? { channels: row.channels, email: row.email, zaloUserId: row.zalo_user_id } : null;
+        return [row.beneficiary_id, { known: true, plan: contactPlan({ phone: row.phone, preference }) }];
+      }),
+    );
+    return new Map(beneficiaryIds.map((id) => [id, found.get(id) ?? { known: false }]));
+  }
 }

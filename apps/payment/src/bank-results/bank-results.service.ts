@@ -41,6 +41,33 @@ export class BankResultsService {
     await this.applyResult(event.payload, topicInstitutionCode, `bank:${topicInstitutionCode}`, manager, true);
   }
 
+  /**
+   * The bulk of a cycle's answers, set-based: settlements of open attempts, for the institution of the
+   * topic, signed, for the amount sent. Returns the event ids it applied; anything else (rejections,
+   * repeats, contradictions, bad signatures, unknown instructions) is left to `apply`, one at a time.
+   */
+  async settleMany(events: Array<EventEnvelope<BankResult>>, topicInstitutionCode: string, manager: EntityManager): Promise<Set<string>> {
+    const key = this.keys.get(topicInstitutionCode) ?? this.keys.get('*');
+    // a second answer for one instruction in the same batch is judged on its own, after the first
+    const byInstruction = new Map<string, EventEnvelope<BankResult>>();
+    for (const event of events) {
+      const result = event.payload;
+      if (result.status !== 'settled' || result.institutionCode !== topicInstitutionCode || byInstruction.has(result.instructionId)) continue;
+      if (key && !verifyPayloadSignature(result, key)) continue;
+      byInstruction.set(result.instructionId, event);
+    }
+    if (byInstruction.size === 0) return new Set();
+    const attempts: AttemptRow[] = await manager.query(`${ATTEMPT_SELECT} WHERE a.instruction_id = ANY($1::uuid[]) ORDER BY a.instruction_id FOR UPDATE OF a`, [[...byInstruction.keys()]]);
+    const heads = await this.ledger.lock(manager, attempts.map((attempt) => attempt.entitlement_id));
+    const settling = attempts.flatMap((attempt) => {
+      const event = byInstruction.get(attempt.instruction_id)!;
+      const applies = attempt.institution_code === topicInstitutionCode && OPEN.has(attempt.status) && BigInt(event.payload.amountDong) === BigInt(attempt.amount_dong);
+      return applies ? [{ attempt, bankReference: event.payload.bankReference, cause: event }] : [];
+    });
+    await this.outcomes.settleMany(manager, settling, `bank:${topicInstitutionCode}`, heads);
+    return new Set(settling.map(({ cause }) => cause.eventId));
+  }
+
   /** Also used for results read from pain.002 files, which are not signed per message. */
   async applyResult(result: BankResult, institutionCode: string, actor: string, manager: EntityManager, requireSignature: boolean): Promise<'applied' | 'repeat' | 'flagged'> {
     if (result.institutionCode !== institutionCode) throw ResultErrors.wrongInstitution();

@@ -41,6 +41,40 @@ export class PayoutOutcomesService {
     await this.outbox.add(manager, payoutSettledV1, attempt.entitlement_id, settledEvent(attempt, bankReference, now));
   }
 
+  /** `settle` for many attempts at once, their rows and entitlements already locked (`heads`). */
+  async settleMany(
+    manager: EntityManager,
+    settlements: Array<{ attempt: AttemptRow; bankReference: string | null; cause: { correlationId: string; eventId: string } }>,
+    actor: string,
+    heads: Awaited<ReturnType<PayoutLedgerService['lock']>>,
+  ): Promise<void> {
+    if (settlements.length === 0) return;
+    const now = new Date();
+    await manager.query(
+      `UPDATE payment.payout_attempt a SET status = 'settled', resolved_at = $3, bank_reference = u.bank_reference
+         FROM unnest($1::uuid[], $2::text[]) AS u(instruction_id, bank_reference) WHERE a.instruction_id = u.instruction_id`,
+      [settlements.map(({ attempt }) => attempt.instruction_id), settlements.map(({ bankReference }) => bankReference), now],
+    );
+    await this.ledger.apply(
+      manager,
+      settlements.map(({ attempt, bankReference }) => ({
+        entitlementId: attempt.entitlement_id,
+        kind: 'settled' as const,
+        toStatus: 'paid' as const,
+        paidChannel: attempt.channel,
+        instructionId: attempt.instruction_id,
+        actor,
+        detail: { bankReference },
+      })),
+      heads,
+    );
+    await this.outbox.addMany(
+      manager,
+      payoutSettledV1,
+      settlements.map(({ attempt, bankReference, cause }) => ({ aggregateId: attempt.entitlement_id, payload: settledEvent(attempt, bankReference, now), cause })),
+    );
+  }
+
   async fail(manager: EntityManager, attempt: AttemptRow, code: FailureCode, actor: string): Promise<void> {
     const now = new Date();
     const decision = decideAfterFailure({

@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { BankResultsController } from '../bank-results/bank-results.controller';
+import { BankResultsConsumer } from '../bank-results/bank-results.consumer';
 import { BankResultsService } from '../bank-results/bank-results.service';
 import { PayoutOutcomesService } from '../bank-results/payout-outcomes.service';
 import { ConservationController } from '../conservation/conservation.controller';
@@ -21,12 +21,13 @@ import { PayoutLedgerService } from './payout-ledger.service';
 /** From approval to a final state: batches, instructions, bank results, retries, fallback. */
 @Module({
   imports: [BullModule.registerQueue({ name: PAYOUT_RETRY_QUEUE, defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 1_000 } } })],
-  controllers: [PayoutBatchesController, BankResultsController, ConservationController, PayoutHistoryController, PayoutDecisionsController],
+  controllers: [PayoutBatchesController, ConservationController, PayoutHistoryController, PayoutDecisionsController],
   providers: [
     PayoutLedgerService,
     InstructionDispatcherService,
     PayoutOutcomesService,
     BankResultsService,
+    BankResultsConsumer,
     PayoutBatchesService,
     PayoutRetriesService,
     PayoutRetriesProcessor,

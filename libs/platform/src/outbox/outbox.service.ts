@@ -57,12 +57,13 @@ export class OutboxService {
   async addMany<TPayload extends z.ZodType>(
     manager: EntityManager,
     definition: EventDefinition<TPayload>,
-    events: Array<{ aggregateId: string; payload: z.infer<TPayload> }>,
+    /** `cause`: the consumed event this one answers, when a batch answers several (else the current context's). */
+    events: Array<{ aggregateId: string; payload: z.infer<TPayload>; cause?: { correlationId: string; eventId: string } }>,
   ): Promise<Array<EventEnvelope<z.infer<TPayload>>>> {
     if (events.length === 0) return [];
     const context = RequestContext.current();
     const occurredAt = new Date().toISOString();
-    const envelopes = events.map(({ aggregateId, payload }) =>
+    const envelopes = events.map(({ aggregateId, payload, cause }) =>
       // Parsing here turns a producer bug into an error in the producing transaction, not a poison message.
       definition.envelope.parse({
         eventId: uuidv7(),
@@ -70,8 +71,8 @@ export class OutboxService {
         version: definition.version,
         occurredAt,
         producer: this.options.serviceName,
-        correlationId: context?.correlationId ?? uuidv7(),
-        causationId: context?.causationId ?? null,
+        correlationId: cause?.correlationId ?? context?.correlationId ?? uuidv7(),
+        causationId: cause?.eventId ?? context?.causationId ?? null,
         aggregateId,
         payload,
       }) as EventEnvelope<z.infer<TPayload>>,
