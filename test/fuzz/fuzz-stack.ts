@@ -47,13 +47,20 @@ export interface Fixtures {
 const SCHEMAS: Record<FuzzedService, string> = { beneficiary: 'beneficiary', payment: 'payment', notification: 'notification' };
 export const schemaOf = (service: FuzzedService) => SCHEMAS[service];
 
-/** Messages on the topics a service consumes that its consumer group has not committed yet. */
+/**
+ * Messages on the topics a service consumes that its consumer groups have not committed yet: the
+ * service's own group and its batch consumers' (`payment-bank-results…`), all named after the service.
+ */
 export async function consumerLag(admin: Admin, service: 'payment' | 'notification'): Promise<number> {
-  const groupId = `${service}${TEST_ENV.KAFKA_CONSUMER_GROUP_SUFFIX}`;
+  const suffix = TEST_ENV.KAFKA_CONSUMER_GROUP_SUFFIX;
+  const { groups } = await admin.listGroups();
+  const groupIds = groups.map(({ groupId }) => groupId).filter((groupId) => groupId === `${service}${suffix}` || (groupId.startsWith(`${service}-`) && groupId.endsWith(suffix)));
   let behind = 0;
-  for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
-    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((partition) => [partition.partition, Number(partition.high)]));
-    for (const partition of partitions) behind += Math.max(0, (ends.get(partition.partition) ?? 0) - Math.max(0, Number(partition.offset)));
+  for (const groupId of groupIds) {
+    for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+      const ends = new Map((await admin.fetchTopicOffsets(topic)).map((partition) => [partition.partition, Number(partition.high)]));
+      for (const partition of partitions) behind += Math.max(0, (ends.get(partition.partition) ?? 0) - Math.max(0, Number(partition.offset)));
+    }
   }
   return behind;
 }

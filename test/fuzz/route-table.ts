@@ -1,4 +1,4 @@
-import { ALLOWED_ROLES, PUBLIC_ROUTE, type Role } from '@app/platform';
+import { ALLOWED_ROLES, BATCH_CONSUMES, PUBLIC_ROUTE, type BatchConsumption, type Role } from '@app/platform';
 import { RequestMethod, type DynamicModule, type Type } from '@nestjs/common';
 
 // Nest's own metadata keys (@nestjs/common/constants): where @Controller, @Get/@Post… and @Module store what they declare.
@@ -15,14 +15,25 @@ export interface RouteEntry {
 
 type ModuleRef = Type<unknown> | DynamicModule | Promise<DynamicModule>;
 
-function controllersOf(root: ModuleRef, seen = new Set<unknown>()): Array<Type<unknown>> {
+function declaredOf(root: ModuleRef, kind: 'controllers' | 'providers', seen = new Set<unknown>()): Array<Type<unknown>> {
   if (!root || root instanceof Promise || seen.has(root)) return [];
   seen.add(root);
   const dynamic = typeof root === 'object' ? root : undefined;
   const moduleClass = dynamic ? dynamic.module : (root as Type<unknown>);
   const imports: ModuleRef[] = [...(Reflect.getMetadata('imports', moduleClass) ?? []), ...(dynamic?.imports ?? [])];
-  const controllers: Array<Type<unknown>> = [...(Reflect.getMetadata('controllers', moduleClass) ?? []), ...(dynamic?.controllers ?? [])];
-  return [...new Set([...controllers, ...imports.flatMap((imported) => controllersOf(imported, seen))])];
+  const declared: unknown[] = [...(Reflect.getMetadata(kind, moduleClass) ?? []), ...(dynamic?.[kind] ?? [])];
+  const classes = declared.filter((entry): entry is Type<unknown> => typeof entry === 'function');
+  return [...new Set([...classes, ...imports.flatMap((imported) => declaredOf(imported, kind, seen))])];
+}
+
+const controllersOf = (root: ModuleRef) => declaredOf(root, 'controllers');
+
+/** What the module's batch consumers declare with @BatchConsumes. */
+export function batchConsumptions(appModule: DynamicModule): BatchConsumption[] {
+  return declaredOf(appModule, 'providers').flatMap((provider) => {
+    const consumption: BatchConsumption | undefined = Reflect.getMetadata(BATCH_CONSUMES, provider);
+    return consumption ? [consumption] : [];
+  });
 }
 
 const join = (...parts: string[]) =>
@@ -61,7 +72,7 @@ export function routeTable(appModule: DynamicModule): RouteEntry[] {
 // @nestjs/microservices' key for @EventPattern / @MessagePattern.
 const PATTERN_METADATA = 'microservices:pattern';
 
-/** Every Kafka topic an application module consumes, read from its @EventPattern handlers. */
+/** Every Kafka topic an application module consumes, read from its @EventPattern handlers and @BatchConsumes providers. */
 export function consumedTopics(appModule: DynamicModule): string[] {
   const topics = new Set<string>();
   for (const controller of controllersOf(appModule)) {
@@ -72,5 +83,6 @@ export function consumedTopics(appModule: DynamicModule): string[] {
       for (const pattern of (patterns ?? []).flat()) if (typeof pattern === 'string') topics.add(pattern);
     }
   }
+  for (const consumption of batchConsumptions(appModule)) for (const topic of consumption.topics) topics.add(topic);
   return [...topics].sort();
 }

@@ -107,8 +107,10 @@ export async function insertScenario(db: DataSource, seed: string, period: strin
       const paidChannel = { bank: 'bank', ewallet: 'ewallet', fallback: 'cash', cash: 'cash' }[payment.outcome as string] ?? null;
       await db.query(
         `INSERT INTO payment.entitlement (id, cycle_id, beneficiary_id, programme_code, period, kind, amount_dong, level_dong, coefficient_milli, province_code, commune_code,
-                                          status, paid_channel, final_reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1000, $8, $9, $10, $11, $12)`,
+                                          status, paid_channel, final_reason, arrears_rule_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1000, $8, $9, $10, $11, $12,
+                 -- arrears always name the level rise that owed them; the latest recorded level stands in for it here
+                 CASE WHEN $6 = 'arrears' THEN (SELECT id FROM payment.allowance_standard_level ORDER BY effective_from DESC, id DESC LIMIT 1) END)`,
         [entitlementId, cycles.get(cycleKey), beneficiaryId, person.programmeCode, payment.owedPeriod ?? period, payment.kind, payment.amountDong.toString(), person.provinceCode, person.communeCode, status, paidChannel,
           payment.outcome === 'held' ? 'NOT_COLLECTED' : payment.outcome === 'cancelled' ? 'CEASED' : null],
       );

@@ -1,5 +1,5 @@
 import { payoutCancelledV1, payoutFailedV1, payoutHeldV1, payoutSentV1, payoutSettledV1, type EventDefinition } from '@app/contracts';
-import { BatchConsumer, KafkaService, SERVICE_CONFIG, type InboxMessage } from '@app/platform';
+import { BatchConsumer, BatchConsumes, KafkaService, SERVICE_CONFIG, type InboxMessage } from '@app/platform';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { NotificationConfig } from '../config/notification.config';
 import { NoticeIntakeService } from './notice-intake.service';
@@ -15,6 +15,7 @@ export const PAYOUT_EVENTS_GROUP = 'notification-payout-events';
  * transaction per event took them in at a few hundred per second, far behind the payments.
  */
 @Injectable()
+@BatchConsumes({ group: PAYOUT_EVENTS_GROUP, topics: [...PAYOUT_TOPICS.keys()] })
 export class PayoutEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer?: BatchConsumer;
 

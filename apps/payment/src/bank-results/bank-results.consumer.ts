@@ -1,5 +1,5 @@
 import { instructionReportedV1, PAYING_INSTITUTIONS } from '@app/contracts';
-import { BatchConsumer, InboxConsumerService, KafkaService, SERVICE_CONFIG, type InboxMessage } from '@app/platform';
+import { BatchConsumer, BatchConsumes, InboxConsumerService, KafkaService, SERVICE_CONFIG, type InboxMessage } from '@app/platform';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { PaymentConfig } from '../config/payment.config';
 import { BankResultsService } from './bank-results.service';
@@ -16,6 +16,7 @@ export const BANK_RESULTS_GROUP = 'payment-bank-results';
  * batch; rejections and anything unusual still go one by one through BankResultsService.apply.
  */
 @Injectable()
+@BatchConsumes({ group: BANK_RESULTS_GROUP, topics: [...RESULT_TOPICS.keys()] })
 export class BankResultsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer?: BatchConsumer;
 

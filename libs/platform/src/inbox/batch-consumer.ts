@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, SetMetadata } from '@nestjs/common';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { InboxMessage } from './inbox-consumer.service';
 
@@ -10,6 +10,20 @@ export interface BatchConsumerOptions {
   /** Partitions handled at the same time (each one batch after another). */
   partitionsConsumedConcurrently: number;
 }
+
+export const BATCH_CONSUMES = 'ansinh:batch-consumes';
+
+export interface BatchConsumption {
+  /** Group name without the deployment's suffix. */
+  group: string;
+  topics: readonly string[];
+}
+
+/**
+ * Declares on a provider class what its BatchConsumer reads, as @EventPattern declares it on a
+ * controller, so tooling (the topic fuzzer, consumer-lag checks) finds every topic a service consumes.
+ */
+export const BatchConsumes = (consumption: BatchConsumption) => SetMetadata(BATCH_CONSUMES, consumption);
 
 /**
  * A consumer that hands each fetched batch (one partition's messages, up to ~1 MB) to one handler call,
