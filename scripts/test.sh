@@ -8,7 +8,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [[ -d node_modules ]] || npm install --no-audit --no-fund
 
 started="$(bash scripts/infra.sh down-list | xargs)"
-cleanup() { [[ -z "$started" ]] || bash scripts/infra.sh down $started; }
+# A broker the tests started holds only test events: its data goes with it, so a later `npm start` (which keeps
+# its broker's data across restarts) does not consume the tests' registrations as if they were the demo's.
+cleanup() {
+  [[ -z "$started" ]] || bash scripts/infra.sh down $started
+  [[ " $started " != *" kafka "* ]] || rm -rf "${ANSINH_INFRA_DIR:-.infra}/kafka/data"
+}
 trap cleanup EXIT
 
 echo "== type-check and lint"
