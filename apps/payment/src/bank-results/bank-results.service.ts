@@ -48,11 +48,15 @@ export class BankResultsService {
    */
   async settleMany(events: Array<EventEnvelope<BankResult>>, topicInstitutionCode: string, manager: EntityManager): Promise<Set<string>> {
     const key = this.keys.get(topicInstitutionCode) ?? this.keys.get('*');
+    // An instruction with any other answer in this batch (TECH, then settled) keeps its answers in order, one
+    // by one: settling it first would turn its earlier refusal into a contradiction and lose the retry's history.
+    const answeredOtherwise = new Set(events.filter((event) => event.payload.status !== 'settled').map((event) => event.payload.instructionId));
     // a second answer for one instruction in the same batch is judged on its own, after the first
     const byInstruction = new Map<string, EventEnvelope<BankResult>>();
     for (const event of events) {
       const result = event.payload;
       if (result.status !== 'settled' || result.institutionCode !== topicInstitutionCode || byInstruction.has(result.instructionId)) continue;
+      if (answeredOtherwise.has(result.instructionId)) continue;
       if (key && !verifyPayloadSignature(result, key)) continue;
       byInstruction.set(result.instructionId, event);
     }
