@@ -1,5 +1,5 @@
 import { coversArea, type AreaRef, type Principal } from '@app/platform';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { AssignerProtocol, Kafka, logLevel, type Admin } from 'kafkajs';
 import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { newBeneficiary } from '../support/beneficiary-factory';
@@ -57,7 +57,14 @@ export async function consumerLag(admin: Admin, service: 'payment' | 'notificati
   const groupIds = groups.map(({ groupId }) => groupId).filter((groupId) => groupId === `${service}${suffix}` || (groupId.startsWith(`${service}-`) && groupId.endsWith(suffix)));
   let behind = 0;
   for (const groupId of groupIds) {
+    // Only what the group's live members read: an earlier test may have committed offsets for this group on
+    // topics its current members no longer subscribe to, and nobody will ever catch up there.
+    const { groups: described } = await admin.describeGroups([groupId]);
+    const assigned = new Set(
+      described.flatMap((group) => group.members.flatMap((member) => Object.keys(AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment ?? {}))),
+    );
     for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+      if (!assigned.has(topic)) continue;
       const ends = new Map((await admin.fetchTopicOffsets(topic)).map((partition) => [partition.partition, Number(partition.high)]));
       for (const partition of partitions) behind += Math.max(0, (ends.get(partition.partition) ?? 0) - Math.max(0, Number(partition.offset)));
     }
