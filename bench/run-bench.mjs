@@ -23,7 +23,7 @@ const SCENARIOS = {
   cycle: {
     script: 'run-cycle-bench.mjs',
     builds: ['payment', 'notification', 'bank-stand-in', 'messaging-providers-stand-in'],
-    flags: ['beneficiaries', 'brokers', 'partitions', 'closed-rate', 'deceased-rate', 'no-account-rate', 'service-node-options', 'skip-baselines', 'keep', 'redis-url', 'database', 'admin-url'],
+    flags: ['beneficiaries', 'brokers', 'partitions', 'closed-rate', 'deceased-rate', 'no-account-rate', 'service-node-options', 'skip-baselines', 'keep', 'redis-url', 'database', 'admin-url', 'port-offset'],
   },
   coverage: { script: 'run-coverage-bench.mjs', builds: ['payment'], flags: ['people', 'months', 'runs', 'keep', 'reuse'] },
 };
