@@ -30,6 +30,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { CYCLE_OPTIONS, ROOT, createCycleHarness } from './cycle-harness.mjs';
+import { startReadLatencyProbe } from './read-latency-probe.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
@@ -46,6 +47,7 @@ try {
 }
 const { N, RUN, PERIOD, PROGRAMME, PROVINCE, PORTS, contracts, brokers, databaseUrl, ownBroker, children, http, verify, waitForGroups, procStatus, readBrokerPid, cleanUp } = harness;
 const { OFFICER, SUPERVISOR, AUDITOR } = harness.tokens;
+const IDLE_READ_SECONDS = 15;
 
 // Interrupted or not, the broker, the processes, the queues and the database it made are removed.
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
@@ -73,6 +75,9 @@ async function main() {
   const cycle = await http('POST', PORTS.payment, '/cycles', OFFICER, { programmeCode: PROGRAMME, provinceCode: PROVINCE, period: PERIOD }, 201);
   mark('generated');
   console.log(`  ${at().toFixed(1).padStart(6)} s  cycle generated: ${cycle.entitledCount} entitled, ${cycle.entitledDong} đồng, ${cycle.excludedCount} excluded`);
+  // S4: an officer and an auditor read while everything after generation runs
+  const readSample = await readProbeSample(db, cycle.id);
+  const readProbe = startReadLatencyProbe({ port: PORTS.payment, tokens: { OFFICER, AUDITOR }, sample: readSample });
   const batches = await http('POST', PORTS.payment, `/cycles/${cycle.id}/batches`, OFFICER, undefined, 200);
   mark('prepared');
   console.log(`  ${at().toFixed(1).padStart(6)} s  prepared ${batches.length} batches: ${batches.map((batch) => `${batch.institutionCode} ${batch.itemCount}`).join(', ')}`);
@@ -151,6 +156,7 @@ async function main() {
   await waitUntil('instructionsPublished', (s) => s.instructions >= batches.reduce((sum, batch) => sum + batch.itemCount, 0));
   // every entitlement final: its instruction(s) answered and applied, fallbacks included
   await waitUntil('resultsApplied', (s) => s.open === 0);
+  const readsUnderLoad = await readProbe.stop();
   await waitUntil('noticesTakenIn', (s) => s.outbox_waiting === 0 && s.payout_events > 0 && s.taken_in >= s.payout_events);
   probing = false;
   await probe;
@@ -159,6 +165,10 @@ async function main() {
   const report = await http('GET', PORTS.payment, `/cycles/${cycle.id}/conservation`, AUDITOR, undefined, 200);
   mark('conservationChecked');
   const total = at();
+  // the same questions on the same data with the pipeline idle: what the cycle adds to an officer's wait
+  const idleProbe = startReadLatencyProbe({ port: PORTS.payment, tokens: { OFFICER, AUDITOR }, sample: readSample });
+  await sleep(IDLE_READ_SECONDS * 1_000);
+  const readsIdle = await idleProbe.stop();
 
   const peakRssMb = Object.fromEntries([...children].map(([name, child]) => [name, Math.round(procStatus(child.pid, 'VmHWM'))]));
   if (ownBroker) peakRssMb['kafka-broker (JVM)'] = Math.round(procStatus(readBrokerPid(), 'VmHWM'));
@@ -182,6 +192,7 @@ async function main() {
     totalSeconds: Number(total.toFixed(2)),
     paymentsPerSecond: Math.round(N / total),
     peakRssMb,
+    reads: { underLoad: readsUnderLoad, idle: readsIdle },
     checks,
     instructionBytes,
     baselines,
@@ -193,6 +204,23 @@ async function main() {
   writeFileSync(out, JSON.stringify({ ...result, samples }, null, 2));
   console.log(`\nfigures saved to ${path.relative(ROOT, out)}`);
   if (checks.failures.length) throw new Error(`correctness checks failed:\n  - ${checks.failures.join('\n  - ')}`);
+}
+
+/** Real people, communes and payouts of the cycle, so each read finds something. */
+async function readProbeSample(db, cycleId) {
+  const { rows: people } = await db.query(
+    `SELECT e.id, p.cccd, e.commune_code FROM payment.entitlement e JOIN payment.payee p ON p.beneficiary_id = e.beneficiary_id
+      WHERE e.cycle_id = $1 ORDER BY md5(e.id::text) LIMIT 500`,
+    [cycleId],
+  );
+  return {
+    cycleId,
+    provinceCode: PROVINCE,
+    period: PERIOD,
+    entitlementIds: people.map((row) => row.id),
+    cccds: people.map((row) => row.cccd),
+    communeCodes: [...new Set(people.map((row) => row.commune_code))],
+  };
 }
 
 function stagesOf(marks) {
@@ -287,6 +315,7 @@ async function kafkaBaseline(messageBytes) {
 // Plumbing
 
 function printReport(result) {
+  const fmt = (ms) => (ms === null ? '—' : String(ms));
   const line = (label, value) => console.log(`  ${label.padEnd(58)} ${value}`);
   console.log(`\n=== payout-cycle benchmark: ${result.beneficiaries.toLocaleString('en')} beneficiaries (provisional: shared machine) ===`);
   console.log(`  command: ${result.command}`);
@@ -295,6 +324,11 @@ function printReport(result) {
   for (const stage of result.stages) line(stage.stage, `${stage.endsAtSeconds.toFixed(1).padStart(7)} s   +${stage.seconds.toFixed(1)} s`);
   line('first bank result applied', `${(result.marks.firstResultApplied ?? NaN).toFixed(1).padStart(7)} s`);
   line('TOTAL end to end', `${result.totalSeconds.toFixed(1).padStart(7)} s   ${result.paymentsPerSecond.toLocaleString('en')} payments/s (target S1 ≤ 30 s, S2 ≤ 300 s)`);
+  console.log('  S4 read latency, officer and auditor, while the cycle ran (generation → every result applied) | idle afterwards');
+  for (const [index, row] of result.reads.underLoad.entries()) {
+    const idle = result.reads.idle[index];
+    line(`  ${row.question}`, `p50 ${fmt(row.p50Ms)} p99 ${fmt(row.p99Ms)} max ${fmt(row.maxMs)} ms (${row.answered} answers, ${row.failed} failed) | idle p50 ${fmt(idle.p50Ms)} p99 ${fmt(idle.p99Ms)} ms`);
+  }
   console.log('  peak RSS (VmHWM)');
   for (const [name, mb] of Object.entries(result.peakRssMb)) line(`  ${name}`, `${mb} MB`);
   const c = result.checks;
