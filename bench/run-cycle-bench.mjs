@@ -64,6 +64,8 @@ async function main() {
   const seeded = await harness.startSystem();
 
   const db = new Client({ connectionString: databaseUrl, application_name: 'cycle-bench-probe' });
+  // an interrupted run drops the database under this connection; that must not end the clean-up
+  db.on('error', (error) => console.error(`probe connection: ${error.message}`));
   await db.connect();
   const marks = {};
   const samples = [];

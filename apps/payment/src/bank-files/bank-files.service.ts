@@ -18,6 +18,7 @@ const KNOWN_REASONS: ReadonlySet<string> = new Set(BANK_REASON_CODE_LIST);
 
 export const BankFileErrors = {
   notApproved: () => new DomainError('PAYMENT.BATCH_NOT_APPROVED', 'Bảng kê chưa được phê duyệt nên chưa có tệp lệnh chi.', 'conflict'),
+  stillDispatching: () => new DomainError('PAYMENT.BATCH_DISPATCHING', 'Bảng kê vừa được phê duyệt và đang được gửi đi; hãy tải tệp lệnh chi sau ít phút.', 'conflict'),
   unknownInstruction: () =>
     new DomainError('PAYMENT.RESULT_UNKNOWN_INSTRUCTION', 'Không có lệnh chi này trong số lệnh chi đã gửi cho tổ chức của bạn.', 'not_found'),
 };
@@ -79,7 +80,7 @@ export class BankFilesService {
    */
   async pain001(batchId: string, principal: Principal): Promise<{ fileName: string; xml: string }> {
     const [batch] = await this.dataSource.query(
-      `SELECT b.id, b.institution_code, b.status, b.approved_at, c.province_code, c.commune_code
+      `SELECT b.id, b.institution_code, b.status, b.approved_at, b.dispatch_completed_at, c.province_code, c.commune_code
          FROM payment.payout_batch b JOIN payment.payout_cycle c ON c.id = b.cycle_id WHERE b.id = $1`,
       [batchId],
     );
@@ -88,6 +89,8 @@ export class BankFilesService {
     if (!batch || (institution !== undefined && institution !== batch.institution_code)) throw BatchErrors.notFound();
     if (institution === undefined && !coversArea(principal, { provinceCode: batch.province_code, communeCode: batch.commune_code })) throw BatchErrors.outOfArea();
     if (batch.status !== 'dispatched') throw BankFileErrors.notApproved();
+    // the file is the batch as approved, whole: never a part of it while its lines are still being sent
+    if (!batch.dispatch_completed_at) throw BankFileErrors.stillDispatching();
 
     const lines: FileLine[] = await this.dataSource.query(
       `SELECT a.instruction_id, a.entitlement_id, a.amount_dong::text, a.channel, a.institution_code, a.account_id,

@@ -4,13 +4,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
-import { InstructionDispatcherService } from '../dispatch/instruction-dispatcher.service';
+import { DISPATCH_CHUNK, InstructionDispatcherService } from '../dispatch/instruction-dispatcher.service';
 import { funeralClaimRoute, nextRoute, type FuneralClaimRouteRow, type PayeeAccountRow } from '../payouts/channel-routing';
 import { PayoutLedgerService } from '../payouts/payout-ledger.service';
 import { instructionIdFor } from '../payouts/payout-state';
 
 const BATCH_NAMESPACE = '0b7c2e1a-9d4f-5e3b-8a6c-1f2e3d4c5b6a';
-const DISPATCH_CHUNK = 5_000;
 
 export interface BatchView {
   id: string;
@@ -125,7 +124,22 @@ export class PayoutBatchesService {
     return this.list(cycleId, principal);
   }
 
+  /**
+   * The decision and the sending are separate transactions. The decision (batch approved, every line
+   * moved in flight under the approver's name) commits first and is all or nothing; the lines are
+   * then signed and sent a chunk at a time. Once approved, a line can no longer be re-planned,
+   * re-priced or cancelled as unapproved, so what is sent is exactly what was approved. If the
+   * process dies in between, the payout sweep sends the rest (PayoutRetriesService).
+   */
   async approve(batchId: string, contentHash: string, principal: Principal): Promise<BatchView> {
+    const actor = actorOf(principal);
+    await this.decide(batchId, contentHash, principal);
+    await this.dispatcher.sendApprovedLines(batchId, actor);
+    return this.get(batchId, principal);
+  }
+
+  /** The approval decision alone: what a crash right after it leaves behind. Exposed for tests. */
+  async decide(batchId: string, contentHash: string, principal: Principal): Promise<void> {
     const actor = actorOf(principal);
     await this.dataSource.transaction(async (manager) => {
       const [batch] = await manager.query(`SELECT * FROM payment.payout_batch WHERE id = $1 FOR UPDATE`, [batchId]);
@@ -157,12 +171,17 @@ export class PayoutBatchesService {
         const chunk = lines.slice(start, start + DISPATCH_CHUNK);
         await this.ledger.apply(
           manager,
-          chunk.map((line) => ({ entitlementId: line.entitlement_id, kind: 'approved' as const, instructionId: line.instruction_id, actor, detail: { batchId, contentHash: current } })),
+          chunk.map((line) => ({
+            entitlementId: line.entitlement_id,
+            kind: 'approved' as const,
+            toStatus: 'in_flight' as const,
+            instructionId: line.instruction_id,
+            actor,
+            detail: { batchId, contentHash: current },
+          })),
         );
-        await this.dispatcher.send(manager, chunk.map((line) => line.instruction_id), actor);
       }
     });
-    return this.get(batchId, principal);
   }
 
   async list(cycleId: string, principal: Principal): Promise<BatchView[]> {

@@ -7,8 +7,9 @@ import {
 } from '@app/contracts';
 import { FieldCipher, OutboxService, SERVICE_CONFIG } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { PaymentConfig } from '../config/payment.config';
 import { attemptFields, payoutFields } from '../payouts/payout-events';
 import { CREDITOR_COLUMNS, CREDITOR_JOINS, openCreditorAccountNumber } from './attempt-creditor';
@@ -37,6 +38,9 @@ interface AttemptToSend {
   account_number_sealed: string | null;
 }
 
+/** Lines of an approved batch signed and written to the outbox per transaction. */
+export const DISPATCH_CHUNK = 5_000;
+
 const KIND_TEXT = { monthly: 'tro cap hang thang', arrears: 'truy linh', funeral: 'ho tro mai tang' } as const;
 
 /** The statement line of a payout, the same in Kafka instructions and pain.001 files. */
@@ -61,11 +65,47 @@ export class InstructionDispatcherService {
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: PaymentConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly ledger: PayoutLedgerService,
   ) {
     this.transportCipher = FieldCipher.fromBase64(config.ACCOUNT_TRANSPORT_KEY);
     this.signingKey = createPrivateKey({ key: Buffer.from(config.INSTRUCTION_SIGNING_KEY, 'base64'), format: 'der', type: 'pkcs8' });
+  }
+
+  /**
+   * Sends what an approval decided and has not been sent yet, a chunk per transaction: the relay
+   * publishes the first instructions while later ones are still being signed, and no transaction
+   * holds a whole batch's outbox rows. Rows are claimed with SKIP LOCKED, so the approving request
+   * and the payout sweep (after a crash) can both run it and each line is sent once. The batch is
+   * complete when no approved line is left unsent.
+   */
+  async sendApprovedLines(batchId: string, actor: string): Promise<number> {
+    let sent = 0;
+    for (;;) {
+      const count = await this.dataSource.transaction(async (manager) => {
+        const lines: Array<{ instruction_id: string }> = await manager.query(
+          `SELECT a.instruction_id
+             FROM payment.payout_attempt a JOIN payment.entitlement e ON e.id = a.entitlement_id
+            WHERE a.batch_id = $1 AND a.status = 'planned' AND e.status = 'in_flight'
+            ORDER BY a.instruction_id LIMIT ${DISPATCH_CHUNK}
+              FOR UPDATE OF a SKIP LOCKED`,
+          [batchId],
+        );
+        return this.send(manager, lines.map((line) => line.instruction_id), actor);
+      });
+      sent += count;
+      if (count < DISPATCH_CHUNK) break;
+    }
+    // a line another worker still holds keeps the batch open; that worker completes it
+    await this.dataSource.query(
+      `UPDATE payment.payout_batch b SET dispatch_completed_at = now()
+        WHERE b.id = $1 AND b.status = 'dispatched' AND b.dispatch_completed_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM payment.payout_attempt a JOIN payment.entitlement e ON e.id = a.entitlement_id
+                           WHERE a.batch_id = b.id AND a.status = 'planned' AND e.status = 'in_flight')`,
+      [batchId],
+    );
+    return sent;
   }
 
   async send(manager: EntityManager, instructionIds: readonly string[], actor: string): Promise<number> {

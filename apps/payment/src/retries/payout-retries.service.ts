@@ -42,8 +42,9 @@ export class PayoutRetriesService {
     });
   }
 
-  async sweep(): Promise<{ requeued: number; resent: number; unanswered: number; cashHeld: number }> {
+  async sweep(): Promise<{ approvedSent: number; requeued: number; resent: number; unanswered: number; cashHeld: number }> {
     const now = Date.now();
+    const approvedSent = await this.sendInterruptedApprovals(new Date(now - this.config.PAYOUT_SWEEP_INTERVAL_MS));
     const waiting: Array<{ instruction_id: string; send_count: number; last_sent_at: Date }> = await this.dataSource.query(
       `SELECT instruction_id, send_count, last_sent_at FROM payment.payout_attempt WHERE status = 'retry_wait' ORDER BY last_sent_at LIMIT 5000`,
     );
@@ -79,8 +80,23 @@ export class PayoutRetriesService {
       if (outcome.found < SWEEP_PAGE) break;
     }
     const cashHeld = await this.holdUnreportedCash(new Date(now));
-    if (requeued + resent + unanswered + cashHeld > 0) this.logger.log({ requeued, resent, unanswered, cashHeld }, 'payout sweep');
-    return { requeued, resent, unanswered, cashHeld };
+    if (approvedSent + requeued + resent + unanswered + cashHeld > 0) this.logger.log({ approvedSent, requeued, resent, unanswered, cashHeld }, 'payout sweep');
+    return { approvedSent, requeued, resent, unanswered, cashHeld };
+  }
+
+  /**
+   * Batches approved before `approvedBefore` whose sending never finished (the approving process
+   * died between the decision and the last chunk): their lines are approved, so they are sent.
+   * The cut-off leaves a running approval its own work; if both run, SKIP LOCKED keeps them apart.
+   */
+  private async sendInterruptedApprovals(approvedBefore: Date): Promise<number> {
+    const batches: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM payment.payout_batch WHERE status = 'dispatched' AND dispatch_completed_at IS NULL AND approved_at < $1 ORDER BY approved_at`,
+      [approvedBefore],
+    );
+    let sent = 0;
+    for (const batch of batches) sent += await this.dispatcher.sendApprovedLines(batch.id, RETRY_ACTOR);
+    return sent;
   }
 
   /** Cash accepted so long ago that the collection window and the grace for the final report are over. */
