@@ -22,9 +22,10 @@ describe('bank reason policy', () => {
 
   const base = { sendCount: 1, maxSends: 4, channel: 'bank' as const, beneficiaryDeceased: false };
 
-  it('retries a technical failure until the cap, then moves to the next channel', () => {
+  it('retries a technical failure until the cap, then holds it: an earlier send may still be executed', () => {
     expect(decideAfterFailure({ ...base, code: 'TECH', sendCount: 3 })).toBe('retry');
-    expect(decideAfterFailure({ ...base, code: 'TECH', sendCount: 4 })).toBe('next_channel');
+    expect(decideAfterFailure({ ...base, code: 'TECH', sendCount: 4 })).toBe('hold');
+    expect(decideAfterFailure({ ...base, code: 'TECH', sendCount: 4, channel: 'ewallet' })).toBe('hold');
   });
 
   it('holds a deceased beneficiary\'s payment instead of sending it to cash', () => {

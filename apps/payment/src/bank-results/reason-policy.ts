@@ -36,8 +36,11 @@ export function policyFor(code: FailureCode): FailurePolicy {
 }
 
 /**
- * The decision for one failed attempt. A transient failure that keeps failing is treated like a
- * refusal of that account; a deceased beneficiary's payment is never redirected.
+ * The decision for one failed attempt. A transient failure that keeps failing is held, not sent
+ * elsewhere: the instruction went out several times, a TECH answer does not say which send it
+ * answers, and an earlier send still in the institution's hands may yet be executed (the chaos run
+ * saw a delayed TECH taken as the answer to the last send, a cash fallback sent, and both paid).
+ * A deceased beneficiary's payment is never redirected.
  */
 export function decideAfterFailure(input: {
   code: FailureCode;
@@ -48,7 +51,7 @@ export function decideAfterFailure(input: {
 }): 'retry' | 'next_channel' | 'hold' {
   const policy = policyFor(input.code);
   if (policy === 'hold') return 'hold';
-  if (policy === 'retry' && input.sendCount < input.maxSends) return 'retry';
+  if (policy === 'retry') return input.sendCount < input.maxSends ? 'retry' : 'hold';
   if (input.beneficiaryDeceased) return 'hold';
   // cash is the last channel: nothing comes after it
   if (input.channel === 'cash') return 'hold';
