@@ -31,6 +31,7 @@ import { CYCLE_OPTIONS, ROOT, createCycleHarness } from './cycle-harness.mjs';
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
 const { Kafka, logLevel } = require('kafkajs');
+const IORedis = require('ioredis');
 
 const RUNS = ['single', 'double', 'kill'];
 const { values: args } = parseArgs({
@@ -108,6 +109,8 @@ async function runOnce(run) {
   if (instances === 2) for (const group of settled) expect(group.members.length === 2 && group.members.every((member) => member.partitions > 0), `${group.groupId}: partitions not split between two members`);
 
   const db = new Client({ connectionString: databaseUrl, application_name: 'scale-out-probe' });
+  // an interrupted run drops the database under this client: that ends the run, it must not crash the clean-up
+  db.on('error', (error) => console.error(`  probe connection closed: ${error.message}`));
   await db.connect();
   const paymentPorts = instances === 2 ? [PORTS.payment, PORTS.payment2] : [PORTS.payment];
   const cpuAtStart = await cpuSnapshot(db, children, harness, procCpuSeconds);
@@ -242,6 +245,15 @@ async function runOnce(run) {
   // SMS already handed to the provider (delivery runs at the contracted rate and is not waited for)
   const { messages } = await http('GET', PORTS.messaging, '/messages?channel=sms', undefined, undefined, 200);
   const sms = { accepted: messages.length, sentMoreThanOnce: messages.filter((message) => message.requests > 1).length };
+  const storage = await storageOf(db, harness.RUN);
+  // the relay's pace from its own marks: one relay at a time per service, however many instances run
+  const [relay] = (
+    await db.query(
+      `SELECT count(*)::int AS published, extract(epoch FROM max(published_at) - min(published_at))::float AS seconds,
+              (SELECT max(n) FROM (SELECT count(*) AS n FROM payment.outbox_event WHERE published_at IS NOT NULL GROUP BY date_trunc('second', published_at)) busiest)::int AS busiest_second
+         FROM payment.outbox_event WHERE published_at IS NOT NULL`,
+    )
+  ).rows;
   await db.end();
   await admin.disconnect();
 
@@ -261,11 +273,38 @@ async function runOnce(run) {
     duplicates: { ...dup, sms },
     checks,
     failures,
+    storage,
+    relay: { published: relay.published, seconds: Number(Number(relay.seconds).toFixed(1)), perSecond: Math.round(relay.published / relay.seconds), busiestSecond: relay.busiest_second },
     samples,
     machine: { cpus: os.cpus().length, loadAverageAtEnd: os.loadavg().map((value) => Number(value.toFixed(2))) },
   };
   printRun(result);
   return result;
+}
+
+/** What a cycle leaves behind, for sizing: the run database and its largest tables, the run's keys in Redis. */
+async function storageOf(db, run) {
+  const [{ bytes }] = (await db.query(`SELECT pg_database_size(current_database())::bigint AS bytes`)).rows;
+  const tables = (
+    await db.query(
+      `SELECT schemaname || '.' || relname AS name, n_live_tup::bigint AS rows, pg_total_relation_size(relid)::bigint AS bytes
+         FROM pg_stat_user_tables ORDER BY pg_total_relation_size(relid) DESC LIMIT 10`,
+    )
+  ).rows.map((row) => ({ name: row.name, rows: Number(row.rows), megabytes: Number((Number(row.bytes) / 2 ** 20).toFixed(1)) }));
+  const redis = new IORedis(args['redis-url']);
+  let keys = 0;
+  let redisBytes = 0;
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', `${run}:*`, 'COUNT', 1_000);
+    cursor = next;
+    keys += found.length;
+    const pipeline = redis.pipeline();
+    for (const key of found) pipeline.memory('USAGE', key);
+    for (const [, used] of (await pipeline.exec()) ?? []) redisBytes += Number(used ?? 0);
+  } while (cursor !== '0');
+  await redis.quit();
+  return { databaseMegabytes: Number((Number(bytes) / 2 ** 20).toFixed(1)), largestTables: tables, redis: { keys, megabytes: Number((redisBytes / 2 ** 20).toFixed(1)) } };
 }
 
 async function waitForAssignments(admin, describeAssignments, groups, ready) {
@@ -367,6 +406,9 @@ function printRun(result) {
       `inbox repeats ${d.payment_inbox_repeats}/${d.notification_inbox_repeats}; redeliveries dropped by the inbox ${d.payment_redeliveries} (payment) ${d.notification_redeliveries} (notification); ` +
       `SMS handed to the provider so far ${d.sms.accepted}, sent more than once ${d.sms.sentMoreThanOnce}`,
   );
+  line('payment outbox relay', `${result.relay.published} events in ${result.relay.seconds} s (${result.relay.perSecond}/s on average, ${result.relay.busiestSecond} in its busiest second)`);
+  const st = result.storage;
+  console.log(`  left behind: database ${st.databaseMegabytes} MB (largest: ${st.largestTables.slice(0, 5).map((table) => `${table.name} ${table.megabytes} MB / ${table.rows} rows`).join(', ')}); Redis ${st.redis.keys} keys, ${st.redis.megabytes} MB`);
   console.log(result.failures.length ? `  FAILED:\n    - ${result.failures.join('\n    - ')}` : '  all checks exact');
 }
 
