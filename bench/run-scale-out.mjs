@@ -244,7 +244,11 @@ async function runOnce(run) {
   expect(dup.notice_repeats === 0, `${dup.notice_repeats} events with more than one notice on one channel`);
   // SMS already handed to the provider (delivery runs at the contracted rate and is not waited for)
   const { messages } = await http('GET', PORTS.messaging, '/messages?channel=sms', undefined, undefined, 200);
-  const sms = { accepted: messages.length, sentMoreThanOnce: messages.filter((message) => message.requests > 1).length };
+  // a notice sent again (a job of a killed instance re-run) carries the same requestId (the notice id), which the
+  // gateway answers without texting again; the same text twice on one handset would be a duplicate effect
+  const handsetTexts = new Set(messages.map((message) => `${message.to}\u0000${message.text}`));
+  const sms = { accepted: messages.length, sentMoreThanOnce: messages.filter((message) => message.requests > 1).length, sameTextTwiceOnOneHandset: messages.length - handsetTexts.size };
+  expect(sms.sameTextTwiceOnOneHandset === 0, `${sms.sameTextTwiceOnOneHandset} SMS texts reached one handset twice`);
   const storage = await storageOf(db, harness.RUN);
   // the relay's pace from its own marks: one relay at a time per service, however many instances run
   const [relay] = (
@@ -404,7 +408,7 @@ function printRun(result) {
     `  checks: paid ${c.paid}, held ${c.held}, paid twice ${c.paidTwice} (bank ledger: ${c.bankCreditedTwice}), conservation balanced ${c.conservationBalanced}, ` +
       `payout events ${c.payoutEventsTakenIn}/${c.payoutEvents} taken in; notice requests ${d.notice_requests} (repeats ${d.notice_request_repeats}), notice repeats ${d.notice_repeats}; ` +
       `inbox repeats ${d.payment_inbox_repeats}/${d.notification_inbox_repeats}; redeliveries dropped by the inbox ${d.payment_redeliveries} (payment) ${d.notification_redeliveries} (notification); ` +
-      `SMS handed to the provider so far ${d.sms.accepted}, sent more than once ${d.sms.sentMoreThanOnce}`,
+      `SMS handed to the provider so far ${d.sms.accepted}, requested more than once ${d.sms.sentMoreThanOnce} (de-duplicated by the gateway), same text twice on one handset ${d.sms.sameTextTwiceOnOneHandset}`,
   );
   line('payment outbox relay', `${result.relay.published} events in ${result.relay.seconds} s (${result.relay.perSecond}/s on average, ${result.relay.busiestSecond} in its busiest second)`);
   const st = result.storage;
