@@ -17,7 +17,7 @@
 // The run fails (exit 1) unless, in every run: verify() of the harness is exact (N entitled, conservation
 // balanced, nobody paid twice by our attempts or by the bank's ledger, every payout event taken in, one notice
 // request per event that calls for one), inbox rows are unique per (consumer, event), no event has two notice
-// requests nor two notices on one channel, the double runs' groups had their partitions split between two
+// requests nor two notices on one channel, no SMS text reached one handset twice, the double runs' groups had their partitions split between two
 // members, and in the kill run each group ended with its single survivor holding every partition.
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
