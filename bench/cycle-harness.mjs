@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
-const { Kafka, logLevel } = require('kafkajs');
+const { AssignerProtocol, Kafka, logLevel } = require('kafkajs');
 const IORedis = require('ioredis');
 
 /** The options a cycle run understands, as parseArgs declares them; each script adds its own. */
@@ -75,7 +75,7 @@ export function createCycleHarness(args, { label = 'bench-cycle', ports = {}, in
   const offset = Number(args['port-offset'] ?? 0);
   if (!Number.isInteger(offset) || offset < 0 || offset > 10_000) throw new Error('--port-offset must be an integer from 0 to 10000');
   const PORTS = Object.fromEntries(
-    Object.entries({ payment: 3261, notification: 3262, bank: 4261, messaging: 4262, smtp: 4263, kafka: 29192, kafkaController: 29193, ...ports }).map(([name, port]) => [name, port + offset]),
+    Object.entries({ payment: 3261, notification: 3262, payment2: 3271, notification2: 3272, bank: 4261, messaging: 4262, smtp: 4263, kafka: 29192, kafkaController: 29193, ...ports }).map(([name, port]) => [name, port + offset]),
   );
   const INFRA_DIR = infraDir ?? `/tmp/ansinh-cycle-bench-infra${offset ? `-${offset}` : ''}`;
   const RUN = `${label}-${Date.now()}`;
@@ -461,6 +461,57 @@ export function createCycleHarness(args, { label = 'bench-cycle', ports = {}, in
     }
   }
 
+  /**
+   * One more instance of the payment or notification service, same database, same consumer groups, its own
+   * HTTP port: what a second machine of a scaled-out deployment runs. Named `<service>-2` among the children.
+   */
+  async function startSecondInstance(service) {
+    if (service !== 'payment' && service !== 'notification') throw new Error(`no second instance of ${service}`);
+    const port = PORTS[`${service}2`];
+    const child = start(`${service}-2`, ENTRIES[service], { ...(service === 'payment' ? paymentEnv : notificationEnv), PORT: String(port) });
+    await waitForHttp(`http://127.0.0.1:${port}/health`);
+    return child;
+  }
+
+  /** Every consumer group of the run that a payment or notification instance joins. */
+  const serviceGroups = {
+    payment: [`payment-${RUN}`, `payment-bank-results-${RUN}`],
+    notification: [`notification-${RUN}`, `notification-payout-events-${RUN}`],
+  };
+
+  /**
+   * Who holds which partitions, as the broker's group coordinator says: per group, its state and, per member
+   * (client host and member id), the number of partitions assigned and their topic → partitions.
+   */
+  async function describeAssignments(groupIds, admin) {
+    const { groups } = await admin.describeGroups(groupIds);
+    return groups.map((group) => ({
+      groupId: group.groupId,
+      state: group.state,
+      members: group.members.map((member) => {
+        const decoded = member.memberAssignment?.length ? AssignerProtocol.MemberAssignment.decode(member.memberAssignment) : null;
+        const assignment = decoded?.assignment ?? {};
+        return {
+          memberId: member.memberId,
+          clientHost: member.clientHost,
+          partitions: Object.values(assignment).reduce((sum, partitions) => sum + partitions.length, 0),
+          assignment,
+        };
+      }),
+    }));
+  }
+
+  /** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; 0 when it is gone. */
+  function procCpuSeconds(pid) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1).split(' ');
+      // after the command name: state is field 3, utime 14 and stime 15 (1-based), in clock ticks of 1/100 s
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return 0;
+    }
+  }
+
   function procStatus(pid, field) {
     try {
       const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith(`${field}:`));
@@ -515,5 +566,6 @@ export function createCycleHarness(args, { label = 'bench-cycle', ports = {}, in
     get cleaned() { return cleaned; },
     INFRA_DIR, infraEnv,
     startSystem, start, restart, startOwnBroker, stopChildren, cleanUp, http, verify, waitForHttp, waitForGroups, procStatus, readBrokerPid,
+    startSecondInstance, serviceGroups, describeAssignments, procCpuSeconds,
   };
 }

@@ -1,4 +1,4 @@
-// `npm run bench [-- --scenario all|import|notification|cycle|coverage] [scenario flags]`: builds what the chosen
+// `npm run bench [-- --scenario all|import|notification|cycle|coverage|scale-out] [scenario flags]`: builds what the chosen
 // scenarios run from dist/, then runs them one after the other, each in a process of its own.
 //
 //   npm run bench                                                   # every scenario with its defaults
@@ -6,6 +6,7 @@
 //   npm run bench -- --scenario import --rows 1000000 --format both  # S3
 //   npm run bench -- --scenario notification --events 100000
 //   npm run bench -- --scenario coverage --people 1000000 --months 2 # S7
+//   npm run bench -- --scenario scale-out --beneficiaries 100000     # two instances per consumer group, one killed
 //
 // Flags are handed to the scenario that knows them; with --scenario all each scenario gets its own.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -24,6 +25,11 @@ const SCENARIOS = {
     script: 'run-cycle-bench.mjs',
     builds: ['payment', 'notification', 'bank-stand-in', 'messaging-providers-stand-in'],
     flags: ['beneficiaries', 'brokers', 'partitions', 'closed-rate', 'deceased-rate', 'no-account-rate', 'service-node-options', 'skip-baselines', 'keep', 'redis-url', 'database', 'admin-url', 'port-offset'],
+  },
+  'scale-out': {
+    script: 'run-scale-out.mjs',
+    builds: ['payment', 'notification', 'bank-stand-in', 'messaging-providers-stand-in'],
+    flags: ['beneficiaries', 'partitions', 'runs', 'kill-at', 'session-timeout-ms', 'brokers', 'closed-rate', 'deceased-rate', 'no-account-rate', 'service-node-options', 'keep', 'redis-url', 'database', 'admin-url', 'port-offset'],
   },
   coverage: { script: 'run-coverage-bench.mjs', builds: ['payment'], flags: ['people', 'months', 'runs', 'keep', 'reuse'] },
 };
