@@ -66,8 +66,10 @@ const ENTRIES = {
  * @param setting.label names the run (queue prefix, consumer-group suffix, files)
  * @param setting.ports HTTP ports of the processes and of the run's own broker
  * @param setting.infraDir where the run's own broker keeps its files
+ * @param setting.serviceEnv extra environment per process ({ payment, notification, bank }), e.g. the fault run's
+ *   shorter payout timeouts; absent, every process starts exactly as the benchmark starts it
  */
-export function createCycleHarness(args, { label = 'bench-cycle', ports = {}, infraDir } = {}) {
+export function createCycleHarness(args, { label = 'bench-cycle', ports = {}, infraDir, serviceEnv = {} } = {}) {
   // A script, not a service: it has no typed config; the children it starts inherit PATH from here.
   // eslint-disable-next-line no-restricted-syntax
   const inherited = process.env;
@@ -133,6 +135,7 @@ export function createCycleHarness(args, { label = 'bench-cycle', ports = {}, in
     INSTRUCTION_SIGNING_KEY_ID: 'ansinh-bench',
     BANK_RESULT_PUBLIC_KEYS: JSON.stringify({ '*': der(bankKeys.publicKey, 'spki') }),
     CYCLE_SCHEDULE_ENABLED: 'false',
+    ...serviceEnv.payment,
   };
   const notificationEnv = {
     ...common,
@@ -141,6 +144,7 @@ export function createCycleHarness(args, { label = 'bench-cycle', ports = {}, in
     SMS_GATEWAY_URL: `http://127.0.0.1:${PORTS.messaging}`,
     ZALO_OA_URL: `http://127.0.0.1:${PORTS.messaging}`,
     SMTP_URL: `smtp://127.0.0.1:${PORTS.smtp}`,
+    ...serviceEnv.notification,
   };
 
   /** Broker, database, seed, stand-ins and services up, every consumer group holding its partitions; returns what was seeded. */
@@ -160,6 +164,7 @@ export function createCycleHarness(args, { label = 'bench-cycle', ports = {}, in
       ANSINH_INSTRUCTION_PUBLIC_KEY: der(instructionKeys.publicKey, 'spki'),
       BANK_STAND_IN_SIGNING_KEY: der(bankKeys.privateKey, 'pkcs8'),
       BANK_STAND_IN_KEY_ID: 'bank-bench',
+      ...serviceEnv.bank,
     });
     start('messaging-providers-stand-in', ENTRIES.messaging, { PATH: inherited.PATH ?? '', PORT: String(PORTS.messaging), SMTP_PORT: String(PORTS.smtp) });
     await Promise.all([waitForHttp(`http://127.0.0.1:${PORTS.bank}/control`), waitForHttp(`http://127.0.0.1:${PORTS.messaging}/`)]);
