@@ -11,7 +11,7 @@ describe('parseConfig', () => {
   it('types and defaults a valid environment', () => {
     const config = parseConfig(platformConfigSchema, valid);
     expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092', '127.0.0.1:9094']);
-    expect(config.OUTBOX_BATCH_SIZE).toBe(5_000);
+    expect(config.OUTBOX_BATCH_SIZE).toBe(500);
     expect(config.LOG_PRETTY).toBe(false);
   });
 
