@@ -124,6 +124,8 @@ export function createCycleHarness(args, { label = 'bench-cycle', ports = {}, in
     KAFKA_CONSUMER_GROUP_SUFFIX: `-${RUN}`,
     KAFKA_TOPIC_PARTITIONS: args.partitions,
     HTTP_HOST: '127.0.0.1',
+    // the relay's batch size can be set for an A/B run (OUTBOX_BATCH_SIZE=500 node bench/run-cycle-bench.mjs …)
+    ...(inherited.OUTBOX_BATCH_SIZE ? { OUTBOX_BATCH_SIZE: inherited.OUTBOX_BATCH_SIZE } : {}),
   };
   const serviceNodeOptions = args['service-node-options'] ? { NODE_OPTIONS: args['service-node-options'] } : {};
   const paymentEnv = {

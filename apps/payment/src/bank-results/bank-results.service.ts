@@ -1,4 +1,4 @@
-import { instructionReportedPayloadSchema, verifyPayloadSignature, type EventEnvelope } from '@app/contracts';
+import { instructionReportedPayloadSchema, verifyPayloadSignature, verifyPayloadSignatureOnPool, type EventEnvelope } from '@app/contracts';
 import { DomainError, SERVICE_CONFIG } from '@app/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createPublicKey, type KeyObject } from 'node:crypto';
@@ -53,13 +53,13 @@ export class BankResultsService {
     const answeredOtherwise = new Set(events.filter((event) => event.payload.status !== 'settled').map((event) => event.payload.instructionId));
     // a second answer for one instruction in the same batch is judged on its own, after the first
     const byInstruction = new Map<string, EventEnvelope<BankResult>>();
-    for (const event of events) {
-      const result = event.payload;
-      if (result.status !== 'settled' || result.institutionCode !== topicInstitutionCode || byInstruction.has(result.instructionId)) continue;
-      if (answeredOtherwise.has(result.instructionId)) continue;
-      if (key && !verifyPayloadSignature(result, key)) continue;
-      byInstruction.set(result.instructionId, event);
-    }
+    const candidates = events.filter((event) => event.payload.status === 'settled' && event.payload.institutionCode === topicInstitutionCode && !answeredOtherwise.has(event.payload.instructionId));
+    // every candidate's signature checked at once on the thread pool (the largest cost of applying results)
+    const signed = key ? await Promise.all(candidates.map((event) => verifyPayloadSignatureOnPool(event.payload, key))) : candidates.map(() => true);
+    candidates.forEach((event, index) => {
+      if (!signed[index] || byInstruction.has(event.payload.instructionId)) return;
+      byInstruction.set(event.payload.instructionId, event);
+    });
     if (byInstruction.size === 0) return new Set();
     const attempts: AttemptRow[] = await manager.query(`${ATTEMPT_SELECT} WHERE a.instruction_id = ANY($1::uuid[]) ORDER BY a.instruction_id FOR UPDATE OF a`, [[...byInstruction.keys()]]);
     const heads = await this.ledger.lock(manager, attempts.map((attempt) => attempt.entitlement_id));

@@ -2,7 +2,7 @@ import {
   COMMUNES_2025,
   instructionIssuedV1,
   payoutSentV1,
-  signPayload,
+  signPayloadOnPool,
   type PayloadOf,
 } from '@app/contracts';
 import { FieldCipher, OutboxService, SERVICE_CONFIG } from '@app/platform';
@@ -126,9 +126,7 @@ export class InstructionDispatcherService {
     const now = new Date();
     const byInstitution = new Map<string, Array<{ aggregateId: string; payload: PayloadOf<ReturnType<typeof instructionIssuedV1>> }>>();
     const firstSends: Array<{ aggregateId: string; payload: PayloadOf<typeof payoutSentV1> }> = [];
-    for (const attempt of attempts) {
-      const payload = signPayload(
-        {
+    const unsigned = attempts.map((attempt) => ({
           instructionId: attempt.instruction_id,
           endToEndId: attempt.entitlement_id,
           batchId: attempt.approval_batch_id,
@@ -147,15 +145,16 @@ export class InstructionDispatcherService {
           requestedExecutionDate: vietnamDate(now),
           sendSequence: attempt.send_count + 1,
           issuedAt: now.toISOString(),
-        },
-        this.signingKey,
-        this.config.INSTRUCTION_SIGNING_KEY_ID,
-      );
+    }));
+    // Signed on the thread pool, all of the chunk at once: the event loop meanwhile relays and applies results.
+    const signed = await Promise.all(unsigned.map((payload) => signPayloadOnPool(payload, this.signingKey, this.config.INSTRUCTION_SIGNING_KEY_ID)));
+    attempts.forEach((attempt, index) => {
+      const payload = signed[index];
       const list = byInstitution.get(attempt.institution_code) ?? [];
       list.push({ aggregateId: attempt.instruction_id, payload });
       byInstitution.set(attempt.institution_code, list);
       if (attempt.send_count === 0) firstSends.push({ aggregateId: attempt.entitlement_id, payload: this.sentEvent(attempt, now) });
-    }
+    });
     for (const [institutionCode, events] of byInstitution) await this.outbox.addMany(manager, instructionIssuedV1(institutionCode), events);
     await this.outbox.addMany(manager, payoutSentV1, firstSends);
     await manager.query(

@@ -19,10 +19,41 @@ const published = new Counter({ name: 'ansinh_outbox_published_total', help: 'Ou
 const backlog = new Gauge({ name: 'ansinh_outbox_backlog', help: 'Outbox events not yet published at the last poll' });
 
 /**
+ * Bytes of message values in one produce request. The broker refuses a record batch (one per partition
+ * in a request) above message.max.bytes, 1 MiB by default; staying under it for the whole request keeps
+ * every partition's batch under it too.
+ */
+export const MAX_REQUEST_VALUE_BYTES = 900_000;
+
+/**
+ * Splits messages, in order, into runs whose values add up to at most `maxBytes` (a message larger than
+ * that goes alone, and the broker decides).
+ */
+export function chunkByBytes<T extends { value: string }>(messages: readonly T[], maxBytes: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = Buffer.byteLength(message.value);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/**
  * Publishes committed outbox rows to Kafka in id order, in batches, and marks them published in the
  * same transaction that locked them. At-least-once: a crash between the send and the commit re-sends
  * the batch, which consumers drop by event id. One relay per service at a time (advisory lock), so
- * events of one aggregate leave in the order they were written.
+ * events of one aggregate leave in the order they were written. A batch larger than one produce
+ * request leaves as several requests, one after the other, each acknowledged before the next is sent,
+ * so a partition still receives its messages in id order.
  */
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -65,16 +96,27 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
         [this.options.outboxBatchSize],
       );
       if (rows.length === 0) return 0;
-      const byTopic = new Map<string, Message[]>();
-      for (const row of rows) {
-        const messages = byTopic.get(row.topic) ?? [];
-        messages.push({ key: row.message_key, value: row.envelope, headers: { 'x-correlation-id': row.correlation_id } });
-        byTopic.set(row.topic, messages);
-      }
       const producer = await this.kafka.producer();
-      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-      await manager.query(`UPDATE "${this.options.schema}".outbox_event SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
-      for (const [topic, messages] of byTopic) published.inc({ topic }, messages.length);
+      // The per-request fixed costs (a round trip to the broker, its acknowledgement by every replica)
+      // are paid once per chunk, not once per few hundred rows.
+      const send = async () => {
+        for (const chunk of chunkByBytes(rows.map((row) => ({ ...row, value: row.envelope })), MAX_REQUEST_VALUE_BYTES)) {
+          const byTopic = new Map<string, Message[]>();
+          for (const row of chunk) {
+            const messages = byTopic.get(row.topic) ?? [];
+            messages.push({ key: row.message_key, value: row.envelope, headers: { 'x-correlation-id': row.correlation_id } });
+            byTopic.set(row.topic, messages);
+          }
+          await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+          for (const [topic, messages] of byTopic) published.inc({ topic }, messages.length);
+        }
+      };
+      // The rows are marked while Kafka takes them: the mark only counts once the transaction commits,
+      // which it does only after every message was acknowledged (a failed send rolls the marks back).
+      const mark = manager.query(`UPDATE "${this.options.schema}".outbox_event SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+      const [sent, marked] = await Promise.allSettled([send(), mark]);
+      if (sent.status === 'rejected') throw sent.reason;
+      if (marked.status === 'rejected') throw marked.reason;
       return rows.length;
     });
   }
