@@ -52,6 +52,30 @@ export const CYCLE_OPTIONS = {
   'port-offset': { type: 'string', default: '0' },
 };
 
+/** A small seeded generator (mulberry32): the same seed draws the same people and the same faults on every run. */
+export function random32(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Where a cycle's pipeline stands, from cheap counts (the outbox through its partial index): what every run's probe samples. */
+export async function pipelineProgress(db, cycleId) {
+  const { rows } = await db.query(
+    `SELECT (SELECT count(*) FROM payment.outbox_event WHERE published_at IS NULL)::int AS outbox_waiting,
+            (SELECT count(*) FROM payment.inbox_event WHERE topic LIKE 'bank.%')::int AS results,
+            (SELECT count(*) FROM payment.entitlement WHERE cycle_id = $1 AND status IN ('awaiting_approval', 'in_flight'))::int AS open,
+            (SELECT count(*) FROM notification.inbox_event WHERE topic LIKE 'payment.payout.%')::int AS taken_in`,
+    [cycleId],
+  );
+  return rows[0];
+}
+
 const ENTRIES = {
   payment: 'dist/apps/payment/apps/payment/src/main.js',
   paymentMigrate: 'dist/apps/payment/apps/payment/src/migrate.js',
@@ -246,16 +270,6 @@ export function createCycleHarness(args, { label = 'bench-cycle', ports = {}, in
   // ---------------------------------------------------------------------------------------------
   // Seeding
 
-  function random32(seed) {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-    };
-  }
 
   async function seed() {
     const started = performance.now();

@@ -28,7 +28,7 @@ import { performance } from 'node:perf_hooks';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { CYCLE_OPTIONS, ROOT, createCycleHarness } from './cycle-harness.mjs';
+import { CYCLE_OPTIONS, ROOT, createCycleHarness, random32 } from './cycle-harness.mjs';
 
 const require = createRequire(import.meta.url);
 const { Pool } = require('pg');
@@ -776,17 +776,6 @@ function childPids(parent) {
     }
   }
   return pids;
-}
-
-function random32(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 function shuffle(items) {

@@ -29,7 +29,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { CYCLE_OPTIONS, ROOT, createCycleHarness } from './cycle-harness.mjs';
+import { CYCLE_OPTIONS, ROOT, createCycleHarness, pipelineProgress } from './cycle-harness.mjs';
 import { startReadLatencyProbe } from './read-latency-probe.mjs';
 
 const require = createRequire(import.meta.url);
@@ -119,15 +119,7 @@ async function main() {
     {
       // Cheap on purpose (the probe shares the 2 cores): what is waiting in the outbox via its partial index,
       // what was published from the broker's offsets, never a scan of the wide outbox table.
-      const [db_row] = (
-        await db.query(
-          `SELECT (SELECT count(*) FROM payment.outbox_event WHERE published_at IS NULL)::int AS outbox_waiting,
-                  (SELECT count(*) FROM payment.inbox_event WHERE topic LIKE 'bank.%')::int AS results,
-                  (SELECT count(*) FROM payment.entitlement WHERE cycle_id = $1 AND status IN ('awaiting_approval', 'in_flight'))::int AS open,
-                  (SELECT count(*) FROM notification.inbox_event WHERE topic LIKE 'payment.payout.%')::int AS taken_in`,
-          [cycle.id],
-        )
-      ).rows;
+      const db_row = await pipelineProgress(db, cycle.id);
       const published = await brokerCounts();
       const row = { ...db_row, instructions: published.instructions, payout_events: published.payoutEvents, instructions_waiting: db_row.outbox_waiting };
       const sample = { seconds: at(), ...row, bank_answers: published.answers, rssMb: Object.fromEntries([...children].map(([name, child]) => [name, Math.round(procStatus(child.pid, 'VmRSS'))])) };

@@ -26,7 +26,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { CYCLE_OPTIONS, ROOT, createCycleHarness } from './cycle-harness.mjs';
+import { CYCLE_OPTIONS, ROOT, createCycleHarness, pipelineProgress } from './cycle-harness.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
@@ -136,15 +136,7 @@ async function runOnce(run) {
   const probe = (async () => {
     while (probing) {
       try {
-        const [row] = (
-          await db.query(
-            `SELECT (SELECT count(*) FROM payment.outbox_event WHERE published_at IS NULL)::int AS outbox_waiting,
-                    (SELECT count(*) FROM payment.inbox_event WHERE topic LIKE 'bank.%')::int AS results,
-                    (SELECT count(*) FROM payment.entitlement WHERE cycle_id = $1 AND status IN ('awaiting_approval', 'in_flight'))::int AS open,
-                    (SELECT count(*) FROM notification.inbox_event WHERE topic LIKE 'payment.payout.%')::int AS taken_in`,
-            [cycle.id],
-          )
-        ).rows;
+        const row = await pipelineProgress(db, cycle.id);
         const counts = {};
         for (const [kind, names] of Object.entries(topics)) {
           counts[kind] = 0;
