@@ -90,7 +90,9 @@ export class BankResultsService {
       if (repeats(attempt, result)) return 'repeat';
       // An instruction nobody answered was held (the bank might have paid): a late answer is the answer. A
       // settlement pays it; a refusal says the money did not move, which is what lets an officer release it.
-      if (attempt.status === 'unanswered' && attempt.entitlement_status === 'held') {
+      // One held after a TECH to its last send is the same: that TECH may have answered an earlier send.
+      const heldUnsettled = attempt.status === 'unanswered' || (attempt.status === 'rejected' && attempt.reason_code === 'TECH');
+      if (heldUnsettled && attempt.entitlement_status === 'held') {
         if (result.status === 'settled') {
           await this.outcomes.settle(manager, attempt, result.bankReference, actor);
           return 'applied';

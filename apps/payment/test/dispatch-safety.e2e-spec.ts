@@ -1,12 +1,14 @@
-import { accountTransportContext, instructionIssuedV1, payoutSentV1 } from '@app/contracts';
+import { accountTransportContext, instructionIssuedV1, instructionReportedV1, payoutSentV1, signPayload, type BankReasonCode } from '@app/contracts';
 import { FieldCipher, parseConfig } from '@app/platform';
 import type { INestApplication } from '@nestjs/common';
+import { createPrivateKey } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { startTestApp } from '../../../test/support/test-app';
 import { PRINCIPALS, TEST_ENV, tokenFor } from '../../../test/support/test-environment';
 import { PaymentAppModule } from '../src/app.module';
+import { BankResultsService } from '../src/bank-results/bank-results.service';
 import { PayoutBatchesService } from '../src/batches/payout-batches.service';
 import { paymentConfigSchema } from '../src/config/payment.config';
 import { InstructionDispatcherService } from '../src/dispatch/instruction-dispatcher.service';
@@ -19,11 +21,12 @@ const programme = 'APPROVAL_E2E';
 const commune = '18073';
 
 /**
- * An approval is a decision (one transaction) followed by the sending of its lines (a transaction per
- * chunk). These tests stop a payment service right after the decision, as a crash would, and check
- * that what was approved is sent exactly once, by whoever gets there, and nothing else changes it.
+ * What must never send a payment twice. An approval is a decision (one transaction) followed by the
+ * sending of its lines (a transaction per chunk): these tests stop it right after the decision, as a
+ * crash would, and check that what was approved is sent exactly once, by whoever gets there. And an
+ * answer that arrives late, after the instruction was sent again, must not open a second channel.
  */
-describe('approval interrupted between the decision and the sending (real PostgreSQL, Kafka, Redis)', () => {
+describe('dispatch safety: an interrupted approval, two senders, a late answer (real PostgreSQL, Kafka, Redis)', () => {
   let app: INestApplication;
   let db: DataSource;
   const server = () => app.getHttpServer();
@@ -147,6 +150,60 @@ describe('approval interrupted between the decision and the sending (real Postgr
     expect(await outboxOf(batch.id)).toEqual({ instructions: batch.itemCount, distinct_instructions: batch.itemCount, sent_events: batch.itemCount });
     const file = await request(server()).get(`/batches/${batch.id}/pain001.xml`).set('authorization', vietcombank).expect(200);
     expect(file.text.match(/<CdtTrfTxInf>/g)).toHaveLength(batch.itemCount);
+  });
+
+  /** The institution's signed answer to an instruction, applied as the bank-results consumer applies it. */
+  const answer = async (instructionId: string, amountDong: string, status: 'settled' | 'rejected', reasonCode: BankReasonCode | null) => {
+    const key = createPrivateKey({ key: Buffer.from(TEST_ENV.BANK_STAND_IN_SIGNING_KEY, 'base64'), format: 'der', type: 'pkcs8' });
+    const payload = signPayload(
+      { instructionId, institutionCode: VCB, status, reasonCode, reasonText: null, amountDong, bankReference: status === 'settled' ? `FT${instructionId.slice(0, 8)}` : null, reportedAt: new Date().toISOString(), signature: null },
+      key,
+      'bank-test',
+    );
+    const envelope = {
+      eventId: uuidv7(),
+      type: instructionReportedV1(VCB).type,
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      producer: `test-bank:${VCB}`,
+      correlationId: instructionId,
+      causationId: null,
+      aggregateId: instructionId,
+      payload,
+    };
+    await db.transaction((manager) => app.get(BankResultsService).apply(envelope, VCB, manager));
+  };
+
+  it('a TECH that arrives after the last send holds the payout; the late settlement of an earlier send pays it once, on no second channel', async () => {
+    await seedPayees(['NGO THI KIM']);
+    const cycle = await request(server()).post('/cycles').set('authorization', officer).send({ programmeCode: programme, provinceCode: '42', communeCode: commune, period: '2026-09' }).expect(201);
+    const [batch] = (await request(server()).post(`/cycles/${cycle.body.id}/batches`).set('authorization', officer).expect(200)).body;
+    await request(server()).post(`/batches/${batch.id}/approve`).set('authorization', supervisor).send({ contentHash: batch.contentHash }).expect(200);
+    const [kim] = await db.query(
+      `SELECT a.instruction_id, a.entitlement_id, a.amount_dong::text FROM payment.payout_attempt a JOIN payment.entitlement e ON e.id = a.entitlement_id
+         JOIN payment.payee p ON p.beneficiary_id = e.beneficiary_id WHERE a.batch_id = $1 AND p.full_name = 'NGO THI KIM'`,
+      [batch.id],
+    );
+    // no answer: the sweep sends the same instruction again until PAYOUT_MAX_SENDS (each time "an hour later")
+    const maxSends = Number(TEST_ENV.PAYOUT_MAX_SENDS);
+    for (let send = 2; send <= maxSends; send += 1) {
+      await db.query(`UPDATE payment.payout_attempt SET last_sent_at = last_sent_at - interval '1 hour' WHERE instruction_id = $1`, [kim.instruction_id]);
+      await app.get(PayoutRetriesService).sweep();
+    }
+    expect((await db.query(`SELECT send_count FROM payment.payout_attempt WHERE instruction_id = $1`, [kim.instruction_id]))[0].send_count).toBe(maxSends);
+
+    // a TECH now: it may answer the first send, delayed, while a later send is being executed
+    await answer(kim.instruction_id, kim.amount_dong, 'rejected', 'TECH');
+    const held = await db.query(`SELECT status, final_reason FROM payment.entitlement WHERE id = $1`, [kim.entitlement_id]);
+    expect(held).toEqual([{ status: 'held', final_reason: 'TECH' }]);
+    const attempts = () => db.query(`SELECT attempt_number, institution_code, status FROM payment.payout_attempt WHERE entitlement_id = $1 ORDER BY attempt_number`, [kim.entitlement_id]);
+    expect(await attempts()).toEqual([{ attempt_number: 1, institution_code: VCB, status: 'rejected' }]);
+
+    // the bank did execute a send: its settlement is applied, once, and nothing else was ever sent
+    await answer(kim.instruction_id, kim.amount_dong, 'settled', null);
+    const paid = await db.query(`SELECT status, paid_channel FROM payment.entitlement WHERE id = $1`, [kim.entitlement_id]);
+    expect(paid).toEqual([{ status: 'paid', paid_channel: 'bank' }]);
+    expect(await attempts()).toEqual([{ attempt_number: 1, institution_code: VCB, status: 'settled' }]);
   });
 
   it('two workers sending the same approved batch at once send every line exactly once between them', async () => {
