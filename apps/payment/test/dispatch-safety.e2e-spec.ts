@@ -1,17 +1,20 @@
 import { accountTransportContext, instructionIssuedV1, instructionReportedV1, payoutSentV1, signPayload, type BankReasonCode } from '@app/contracts';
 import { FieldCipher, parseConfig } from '@app/platform';
+import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplication } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import { createPrivateKey } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { startTestApp } from '../../../test/support/test-app';
-import { PRINCIPALS, TEST_ENV, tokenFor } from '../../../test/support/test-environment';
+import { PRINCIPALS, TEST_ENV, tokenFor, waitFor } from '../../../test/support/test-environment';
 import { PaymentAppModule } from '../src/app.module';
 import { BankResultsService } from '../src/bank-results/bank-results.service';
 import { PayoutBatchesService } from '../src/batches/payout-batches.service';
 import { paymentConfigSchema } from '../src/config/payment.config';
 import { InstructionDispatcherService } from '../src/dispatch/instruction-dispatcher.service';
+import { PAYOUT_RETRY_QUEUE, RESEND_JOB, resendJobId } from '../src/retries/payout-retry.queue';
 import { PayoutRetriesService } from '../src/retries/payout-retries.service';
 
 jest.setTimeout(120_000);
@@ -204,6 +207,50 @@ describe('dispatch safety: an interrupted approval, two senders, a late answer (
     const paid = await db.query(`SELECT status, paid_channel FROM payment.entitlement WHERE id = $1`, [kim.entitlement_id]);
     expect(paid).toEqual([{ status: 'paid', paid_channel: 'bank' }]);
     expect(await attempts()).toEqual([{ attempt_number: 1, institution_code: VCB, status: 'settled' }]);
+  });
+
+  it('a resend whose job already ran with nothing to do is sent by the sweep once overdue, once, and a late job for an earlier send adds nothing', async () => {
+    await seedPayees(['TRINH VAN KHOA']);
+    const cycle = await request(server()).post('/cycles').set('authorization', officer).send({ programmeCode: programme, provinceCode: '42', communeCode: commune, period: '2026-12' }).expect(201);
+    const [batch] = (await request(server()).post(`/cycles/${cycle.body.id}/batches`).set('authorization', officer).expect(200)).body;
+    await request(server()).post(`/batches/${batch.id}/approve`).set('authorization', supervisor).send({ contentHash: batch.contentHash }).expect(200);
+    const [khoa] = await db.query(
+      `SELECT a.instruction_id, a.amount_dong::text FROM payment.payout_attempt a JOIN payment.entitlement e ON e.id = a.entitlement_id
+         JOIN payment.payee p ON p.beneficiary_id = e.beneficiary_id WHERE a.batch_id = $1 AND p.full_name = 'TRINH VAN KHOA'`,
+      [batch.id],
+    );
+    const attempt = async () => (await db.query(`SELECT status, send_count FROM payment.payout_attempt WHERE instruction_id = $1`, [khoa.instruction_id]))[0];
+
+    // the resend job of send 1 runs before the TECH that schedules it has committed: nothing to do, and BullMQ keeps its id
+    const queue = app.get<Queue>(getQueueToken(PAYOUT_RETRY_QUEUE));
+    const jobId = resendJobId(khoa.instruction_id, 1);
+    await queue.add(RESEND_JOB, { instructionId: khoa.instruction_id, afterSend: 1 }, { jobId, removeOnComplete: 1_000 });
+    await waitFor(async () => (await queue.getJob(jobId))?.returnvalue === 'nothing-to-do', 'the early resend job to finish with nothing to do');
+
+    await answer(khoa.instruction_id, khoa.amount_dong, 'rejected', 'TECH');
+    expect(await attempt()).toEqual({ status: 'retry_wait', send_count: 1 });
+    // the TECH's own schedule under the same id added nothing: the job is the finished one
+    expect(await (await queue.getJob(jobId))!.getState()).toBe('completed');
+
+    const sweep = app.get(PayoutRetriesService);
+    expect((await sweep.sweep()).overdueResent).toBe(0); // not yet due: the backoff is respected
+    expect(await attempt()).toEqual({ status: 'retry_wait', send_count: 1 });
+
+    await db.query(`UPDATE payment.payout_attempt SET last_sent_at = last_sent_at - interval '2 hours' WHERE instruction_id = $1`, [khoa.instruction_id]);
+    expect((await sweep.sweep()).overdueResent).toBe(1);
+    expect(await attempt()).toEqual({ status: 'sent', send_count: 2 });
+    expect((await sweep.sweep()).overdueResent).toBe(0);
+
+    // a TECH to send 2, then the job of send 1 coming late: it must not cut send 2's backoff short
+    await answer(khoa.instruction_id, khoa.amount_dong, 'rejected', 'TECH');
+    expect(await attempt()).toEqual({ status: 'retry_wait', send_count: 2 });
+    expect(await sweep.resend(khoa.instruction_id, 1)).toBe('nothing-to-do');
+    expect(await attempt()).toEqual({ status: 'retry_wait', send_count: 2 });
+    const sends = await db.query(
+      `SELECT envelope->'payload'->>'sendSequence' AS send FROM payment.outbox_event WHERE topic = $1 AND message_key = $2 ORDER BY 1`,
+      [instructionIssuedV1(VCB).topic, khoa.instruction_id],
+    );
+    expect(sends).toEqual([{ send: '1' }, { send: '2' }]);
   });
 
   it('two workers sending the same approved batch at once send every line exactly once between them', async () => {

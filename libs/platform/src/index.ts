@@ -19,4 +19,5 @@ export * from './outbox/outbox.service';
 export * from './outbox/outbox-relay.service';
 export * from './platform.module';
 export * from './queue/job-context';
+export * from './queue/job-schedule';
 export * from './queue/redis.service';

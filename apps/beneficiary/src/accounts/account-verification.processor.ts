@@ -1,4 +1,4 @@
-import { runInJobContext, SERVICE_CONFIG } from '@app/platform';
+import { runInJobContext, scheduleEvery, SERVICE_CONFIG } from '@app/platform';
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
@@ -18,7 +18,7 @@ export class AccountVerificationProcessor extends WorkerHost implements OnApplic
 
   /** Job schedulers survive restarts in Redis; upserting at boot keeps the interval current. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(AccountJob.Sweep, { every: this.config.ACCOUNT_VERIFICATION_SWEEP_INTERVAL_MS }, { name: AccountJob.Sweep });
+    await scheduleEvery(this.queue, AccountJob.Sweep, this.config.ACCOUNT_VERIFICATION_SWEEP_INTERVAL_MS, AccountJob.Sweep);
   }
 
   process(job: Job<Partial<NameEnquiryJobData> & { correlationId?: string }>): Promise<unknown> {

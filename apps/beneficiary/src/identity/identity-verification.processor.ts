@@ -1,4 +1,4 @@
-import { runInJobContext, SERVICE_CONFIG } from '@app/platform';
+import { runInJobContext, scheduleEvery, SERVICE_CONFIG } from '@app/platform';
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
@@ -18,8 +18,8 @@ export class IdentityVerificationProcessor extends WorkerHost implements OnAppli
 
   /** Job schedulers survive restarts in Redis; upserting them at boot keeps their intervals current. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(IdentityJob.Sweep, { every: this.config.IDENTITY_SWEEP_INTERVAL_MS }, { name: IdentityJob.Sweep });
-    await this.queue.upsertJobScheduler(IdentityJob.DeathFeed, { every: this.config.DEATH_FEED_INTERVAL_MS }, { name: IdentityJob.DeathFeed });
+    await scheduleEvery(this.queue, IdentityJob.Sweep, this.config.IDENTITY_SWEEP_INTERVAL_MS, IdentityJob.Sweep);
+    await scheduleEvery(this.queue, IdentityJob.DeathFeed, this.config.DEATH_FEED_INTERVAL_MS, IdentityJob.DeathFeed);
   }
 
   process(job: Job<{ beneficiaryId?: string; correlationId?: string }>): Promise<unknown> {

@@ -1,4 +1,4 @@
-import { runInJobContext, SERVICE_CONFIG } from '@app/platform';
+import { runInJobContext, scheduleEvery, SERVICE_CONFIG } from '@app/platform';
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
@@ -18,7 +18,7 @@ export class NoticeSweepProcessor extends WorkerHost implements OnApplicationBoo
 
   /** Job schedulers survive restarts in Redis; upserting at boot keeps the interval current. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(NoticeJob.Sweep, { every: this.config.NOTICE_SWEEP_INTERVAL_MS }, { name: NoticeJob.Sweep });
+    await scheduleEvery(this.queue, NoticeJob.Sweep, this.config.NOTICE_SWEEP_INTERVAL_MS, NoticeJob.Sweep);
   }
 
   process(job: Job): Promise<{ resumed: number; requeued: number }> {

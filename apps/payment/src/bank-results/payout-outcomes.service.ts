@@ -90,8 +90,9 @@ export class PayoutOutcomesService {
       await this.ledger.apply(manager, [
         { entitlementId: attempt.entitlement_id, kind: 'retry_scheduled', instructionId: attempt.instruction_id, reasonCode: code, actor, detail: { delayMs: delay, sendCount: attempt.send_count } },
       ]);
-      // Queued inside the transaction: if it rolls back, the job finds no retry_wait attempt and does nothing.
-      await this.retries.add(RESEND_JOB, { instructionId: attempt.instruction_id }, { jobId: resendJobId(attempt.instruction_id, attempt.send_count), delay, removeOnComplete: 1_000, removeOnFail: 5_000 });
+      // Queued inside the transaction: if it rolls back, or the job runs before the commit, it finds no
+      // retry_wait attempt and does nothing; the sweep then sends the overdue resend itself.
+      await this.retries.add(RESEND_JOB, { instructionId: attempt.instruction_id, afterSend: attempt.send_count }, { jobId: resendJobId(attempt.instruction_id, attempt.send_count), delay, removeOnComplete: 1_000, removeOnFail: 5_000 });
       await this.outbox.add(manager, payoutFailedV1, attempt.entitlement_id, failedEvent(attempt, code, 'retry', now));
       return;
     }

@@ -1,4 +1,4 @@
-import { runInJobContext, SERVICE_CONFIG } from '@app/platform';
+import { runInJobContext, scheduleEvery, SERVICE_CONFIG } from '@app/platform';
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
@@ -17,14 +17,15 @@ export class PayoutRetriesProcessor extends WorkerHost implements OnApplicationB
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: this.config.PAYOUT_SWEEP_INTERVAL_MS }, { name: SWEEP_JOB });
+    await scheduleEvery(this.queue, SWEEP_SCHEDULER_ID, this.config.PAYOUT_SWEEP_INTERVAL_MS, SWEEP_JOB);
   }
 
-  process(job: Job<{ instructionId?: string; correlationId?: string }>): Promise<unknown> {
+  process(job: Job<{ instructionId?: string; afterSend?: number; correlationId?: string }>): Promise<unknown> {
     return runInJobContext(job, async () => {
       switch (job.name) {
         case RESEND_JOB:
-          return this.retries.resend(job.data.instructionId!);
+          // a job queued before jobs carried their send number is left to the sweep, which knows it
+          return job.data.afterSend === undefined ? 'nothing-to-do' : this.retries.resend(job.data.instructionId!, job.data.afterSend);
         case SWEEP_JOB:
           return this.retries.sweep();
         default:

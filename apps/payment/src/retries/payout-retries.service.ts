@@ -1,8 +1,6 @@
 import { SERVICE_CONFIG } from '@app/platform';
-import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { PayoutOutcomesService } from '../bank-results/payout-outcomes.service';
 import type { PaymentConfig } from '../config/payment.config';
@@ -10,7 +8,7 @@ import { InstructionDispatcherService } from '../dispatch/instruction-dispatcher
 import { ATTEMPT_SELECT, type AttemptRow } from '../payouts/payout-events';
 import { PayoutLedgerService } from '../payouts/payout-ledger.service';
 import { CASH_NOT_REPORTED, cashReportCutoff } from './cash-collection';
-import { PAYOUT_RETRY_QUEUE, RESEND_JOB, resendDelayMs, resendJobId } from './payout-retry.queue';
+import { resendDelayMs } from './payout-retry.queue';
 
 const SWEEP_PAGE = 500;
 const RETRY_ACTOR = 'system:retry';
@@ -18,7 +16,9 @@ const RETRY_ACTOR = 'system:retry';
 /**
  * Sends again what needs sending again, always under the same instruction id: a resend after a
  * technical failure (a delayed BullMQ job), and a resend when the institution has not answered in
- * time. The sweep also re-queues resends whose job was lost (Redis flushed), so none is forgotten.
+ * time. The sweep sends itself any resend that is overdue, so none is forgotten: its job may have been
+ * lost (Redis flushed), or may have run and found nothing to do (before the failure committed, or
+ * while PostgreSQL was down), and BullMQ keeps a finished job's id, so a re-queue would add nothing.
  */
 @Injectable()
 export class PayoutRetriesService {
@@ -30,31 +30,33 @@ export class PayoutRetriesService {
     private readonly dispatcher: InstructionDispatcherService,
     private readonly outcomes: PayoutOutcomesService,
     private readonly ledger: PayoutLedgerService,
-    @InjectQueue(PAYOUT_RETRY_QUEUE) private readonly queue: Queue,
   ) {}
 
-  async resend(instructionId: string): Promise<'resent' | 'nothing-to-do'> {
+  /**
+   * Sends again an attempt that waits after send number `afterSend`. A job that comes late, once the
+   * attempt has been sent again or has ended, does nothing: it would otherwise cut a later backoff short.
+   */
+  async resend(instructionId: string, afterSend: number): Promise<'resent' | 'nothing-to-do'> {
     return this.dataSource.transaction(async (manager) => {
-      const [attempt] = await manager.query(`SELECT status FROM payment.payout_attempt WHERE instruction_id = $1 FOR UPDATE`, [instructionId]);
-      if (attempt?.status !== 'retry_wait') return 'nothing-to-do';
+      const [attempt] = await manager.query(`SELECT status, send_count FROM payment.payout_attempt WHERE instruction_id = $1 FOR UPDATE`, [instructionId]);
+      if (attempt?.status !== 'retry_wait' || attempt.send_count !== afterSend) return 'nothing-to-do';
       await this.dispatcher.send(manager, [instructionId], RETRY_ACTOR);
       return 'resent';
     });
   }
 
-  async sweep(): Promise<{ approvedSent: number; requeued: number; resent: number; unanswered: number; cashHeld: number }> {
+  async sweep(): Promise<{ approvedSent: number; overdueResent: number; resent: number; unanswered: number; cashHeld: number }> {
     const now = Date.now();
     const approvedSent = await this.sendInterruptedApprovals(new Date(now - this.config.PAYOUT_SWEEP_INTERVAL_MS));
     const waiting: Array<{ instruction_id: string; send_count: number; last_sent_at: Date }> = await this.dataSource.query(
       `SELECT instruction_id, send_count, last_sent_at FROM payment.payout_attempt WHERE status = 'retry_wait' ORDER BY last_sent_at LIMIT 5000`,
     );
-    let requeued = 0;
+    let overdueResent = 0;
     for (const attempt of waiting) {
       const due = attempt.last_sent_at.getTime() + resendDelayMs(attempt.send_count, this.config.PAYOUT_RETRY_BASE_MS, this.config.PAYOUT_RETRY_CAP_MS);
+      // a sweep interval of grace leaves a job that is merely busy its own work; if both run, the row lock and the send number keep it to one send
       if (due + this.config.PAYOUT_SWEEP_INTERVAL_MS > now) continue;
-      // same job id as the original schedule: if that job still exists this adds nothing
-      await this.queue.add(RESEND_JOB, { instructionId: attempt.instruction_id }, { jobId: resendJobId(attempt.instruction_id, attempt.send_count), removeOnComplete: 1_000, removeOnFail: 5_000 });
-      requeued += 1;
+      if ((await this.resend(attempt.instruction_id, attempt.send_count)) === 'resent') overdueResent += 1;
     }
 
     let resent = 0;
@@ -80,8 +82,8 @@ export class PayoutRetriesService {
       if (outcome.found < SWEEP_PAGE) break;
     }
     const cashHeld = await this.holdUnreportedCash(new Date(now));
-    if (approvedSent + requeued + resent + unanswered + cashHeld > 0) this.logger.log({ approvedSent, requeued, resent, unanswered, cashHeld }, 'payout sweep');
-    return { approvedSent, requeued, resent, unanswered, cashHeld };
+    if (approvedSent + overdueResent + resent + unanswered + cashHeld > 0) this.logger.log({ approvedSent, overdueResent, resent, unanswered, cashHeld }, 'payout sweep');
+    return { approvedSent, overdueResent, resent, unanswered, cashHeld };
   }
 
   /**
