@@ -29,7 +29,7 @@ export class DuplicatesService {
       `SELECT d.id, d.beneficiary_id, d.possible_duplicate_of, d.rule, d.status, b.province_code, b.commune_code, d.created_at
          FROM beneficiary.duplicate_candidate d JOIN beneficiary.beneficiary b ON b.id = d.beneficiary_id
         WHERE d.status = 'open'
-          AND ($1::text IS NULL OR b.province_code = $1) AND ($2::text IS NULL OR b.commune_code = $2)
+          AND ($1::text IS NULL OR b.province_code = $1::bpchar) AND ($2::text IS NULL OR b.commune_code = $2::bpchar)
         ORDER BY d.id LIMIT 500`,
       [principal.provinceCode ?? null, principal.communeCode ?? null],
     );

@@ -122,7 +122,7 @@ export class PayoutCyclesService {
         `SELECT beneficiary_id, category_code, province_code, commune_code, status, payments_stop_from::text,
                 CASE WHEN status = 'ceased' THEN ${STATUS_BEFORE_CEASE_SQL} END AS status_before_cease
            FROM payment.payee p
-          WHERE programme_code = $1 AND province_code = $2 AND ($3::text IS NULL OR commune_code = $3) AND beneficiary_id > $4
+          WHERE programme_code = $1 AND province_code = $2 AND ($3::text IS NULL OR commune_code = $3::bpchar) AND beneficiary_id > $4
           ORDER BY beneficiary_id LIMIT ${PAGE}`,
         [input.programmeCode, input.provinceCode, input.communeCode ?? null, after],
       );

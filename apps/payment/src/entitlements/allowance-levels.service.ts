@@ -135,7 +135,7 @@ export class AllowanceLevelsService {
          JOIN payment.payout_cycle c ON c.id = e.cycle_id
          JOIN payment.payee p ON p.beneficiary_id = e.beneficiary_id
         WHERE e.programme_code = $1 AND e.kind = 'monthly' AND e.status = 'awaiting_approval' AND c.status = 'generated'
-          AND e.period >= $2 AND ($3::text IS NULL OR e.province_code = $3)
+          AND e.period >= $2 AND ($3::text IS NULL OR e.province_code = $3::bpchar)
         ORDER BY e.id`,
       [programmeCode, fromMonth, provinceCode],
     );
@@ -152,7 +152,7 @@ export class AllowanceLevelsService {
                 ORDER BY s.occurred_at DESC, s.event_id DESC LIMIT 1) AS date_of_death
          FROM payment.entitlement e JOIN payment.payout_cycle c ON c.id = e.cycle_id
         WHERE e.programme_code = $1 AND e.kind = 'funeral' AND e.status IN ('awaiting_claim', 'awaiting_approval') AND c.status = 'generated'
-          AND e.period >= $2 AND ($3::text IS NULL OR e.province_code = $3)
+          AND e.period >= $2 AND ($3::text IS NULL OR e.province_code = $3::bpchar)
         ORDER BY e.id`,
       [programmeCode, fromMonth, provinceCode],
     );
@@ -213,7 +213,7 @@ export class AllowanceLevelsService {
                    AND a.kind = 'arrears' AND a.status <> 'cancelled'), 0))::text AS paid_dong
          FROM payment.entitlement m JOIN payment.payee p ON p.beneficiary_id = m.beneficiary_id
         WHERE m.programme_code = $1 AND m.kind = 'monthly' AND m.status IN ('paid', 'in_flight')
-          AND m.period >= $2 AND ($3::text IS NULL OR m.province_code = $3)
+          AND m.period >= $2 AND ($3::text IS NULL OR m.province_code = $3::bpchar)
         ORDER BY m.province_code, m.beneficiary_id, m.period`,
       [programmeCode, fromMonth, provinceCode],
     );

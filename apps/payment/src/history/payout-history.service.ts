@@ -104,12 +104,12 @@ export class PayoutHistoryService {
              (SELECT count(*)::int FROM payment.payout_attempt a WHERE a.entitlement_id = e.id AND a.send_count > 0) AS attempts
         FROM payment.entitlement e JOIN payment.payee p ON p.beneficiary_id = e.beneficiary_id
        WHERE ($1::uuid IS NULL OR e.id = $1)
-         AND ($2::text IS NULL OR e.province_code = $2) AND ($3::text IS NULL OR e.commune_code = $3)
+         AND ($2::text IS NULL OR e.province_code = $2::bpchar) AND ($3::text IS NULL OR e.commune_code = $3::bpchar)
          ${query.cccd ? 'AND p.cccd = $4' : 'AND $4::text IS NULL'}
          AND ($5::uuid IS NULL OR e.cycle_id = $5) AND ($6::text IS NULL OR e.status = $6) AND ($7::text IS NULL OR e.period = $7)
          AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM payment.payout_attempt a WHERE a.entitlement_id = e.id AND a.institution_code = $8))
          AND ($9::uuid IS NULL OR e.id > $9)
-         AND ($10::text IS NULL OR e.province_code = $10) AND ($11::text IS NULL OR e.commune_code = $11)
+         AND ($10::text IS NULL OR e.province_code = $10::bpchar) AND ($11::text IS NULL OR e.commune_code = $11::bpchar)
        ORDER BY e.id LIMIT ${limit}`;
   }
 

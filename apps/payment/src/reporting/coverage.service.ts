@@ -45,7 +45,7 @@ const SUMS = `
   max(refreshed_at) AS refreshed_at`;
 
 // $1 period (or range start), $2 programme, $3 province, $4 commune; the caller's scope is already folded in
-const FILTER = `($2::text IS NULL OR programme_code = $2) AND ($3::text IS NULL OR province_code = $3) AND ($4::text IS NULL OR commune_code = $4)`;
+const FILTER = `($2::text IS NULL OR programme_code = $2) AND ($3::text IS NULL OR province_code = $3::bpchar) AND ($4::text IS NULL OR commune_code = $4::bpchar)`;
 
 const GROUP_COLUMNS = {
   province: 'province_code, NULL::text AS commune_code, NULL::text AS legacy_district_code',
