@@ -14,6 +14,8 @@ export * from './inbox/batch-consumer';
 export * from './inbox/inbox-consumer.service';
 export * from './kafka/kafka.service';
 export * from './kafka/messaging-options';
+export * from './outbox/messaging-retention';
+export * from './outbox/messaging-retention.service';
 export * from './outbox/messaging-tables.sql';
 export * from './outbox/outbox.service';
 export * from './outbox/outbox-relay.service';

@@ -16,6 +16,7 @@ import { KafkaService } from './kafka/kafka.service';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './kafka/messaging-options';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsController } from './metrics/metrics.controller';
+import { MessagingRetentionService } from './outbox/messaging-retention.service';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
 import { OutboxService } from './outbox/outbox.service';
 import { RedisService } from './queue/redis.service';
@@ -82,7 +83,7 @@ export class PlatformModule implements NestModule {
         AuditTrailService,
         OutboxService,
         InboxConsumerService,
-        ...(options.relayOutbox === false ? [] : [OutboxRelayService]),
+        ...(options.relayOutbox === false ? [] : [OutboxRelayService, MessagingRetentionService]),
       ],
       exports: [AuditTrailService, SERVICE_CONFIG, MESSAGING_OPTIONS, RedisService, KafkaService, OutboxService, InboxConsumerService, JwtModule],
     };

@@ -10,10 +10,11 @@ import { CreateImports1763884900000 } from './migrations/1763884900000-CreateImp
 import { CreateAccounts1763884960000 } from './migrations/1763884960000-CreateAccounts';
 import { AddPaymentPreference1763912100000 } from './migrations/1763912100000-AddPaymentPreference';
 import { FasterNameKey1763913000000 } from './migrations/1763913000000-FasterNameKey';
+import { IndexMessagingRetention1764970000000 } from './migrations/1764970000000-IndexMessagingRetention';
 
 export const BENEFICIARY_SCHEMA = 'beneficiary';
 export const BENEFICIARY_ENTITIES = [BeneficiaryEntity, BeneficiaryStatusChangeEntity, ImportJobEntity, ImportRowIssueEntity, PaymentChannelEntity, PaymentChannelEventEntity];
 export const BENEFICIARY_MIGRATIONS = [
   CreateBeneficiaryRegistry1763884800000, AddLifecycleAndDuplicates1763884850000, CreateImports1763884900000, CreateAccounts1763884960000,
-  AddPaymentPreference1763912100000, FasterNameKey1763913000000,
+  AddPaymentPreference1763912100000, FasterNameKey1763913000000, IndexMessagingRetention1764970000000,
 ];

@@ -30,6 +30,11 @@ export const platformConfigSchema = z.object({
   // it made approvals twice as slow and the run 2.5× longer (docs/benchmarks.md), so 500 stays.
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(5).max(60_000).default(100),
+  // Outbox and inbox rows are deleted after this many days. An inbox row is how a redelivered event is
+  // recognised, so this must outlast the broker's retention of the topics (7 days, Kafka's default):
+  // a replay from further back than that is impossible.
+  MESSAGING_RETENTION_DAYS: z.coerce.number().int().min(8).max(3_650).default(30),
+  MESSAGING_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(3_600_000),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }),
 });
 
