@@ -10,3 +10,4 @@ export * from './values/vietnamese-name';
 export * from './values/communes-2025';
 export * from './values/canonical-json';
 export * from './values/paying-institution';
+export * from './values/produce-request';

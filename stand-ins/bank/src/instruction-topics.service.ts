@@ -1,5 +1,7 @@
 import {
   canonicalJson,
+  chunkByBytes,
+  MAX_REQUEST_VALUE_BYTES,
   instructionIssuedV1,
   instructionReportedV1,
   signPayload,
@@ -30,6 +32,9 @@ export interface InstructionTopicsOptions {
 export const INSTRUCTION_TOPICS_OPTIONS = Symbol('INSTRUCTION_TOPICS_OPTIONS');
 
 type ResultPayload = PayloadOf<ReturnType<typeof instructionReportedV1>>;
+
+/** Tries of an answer that could not be written (about 10 minutes with the backoff) before it is given up. */
+const MAX_PUBLISH_FAILURES = 25;
 
 /** How long an answer waits for others to leave with it in one Kafka request. */
 const ANSWER_BATCH_WINDOW_MS = 5;
@@ -64,6 +69,7 @@ export class InstructionTopicsService implements OnApplicationBootstrap, OnAppli
   private producer?: Producer;
   private readonly institutionOfTopic: Map<string, string>;
   private readonly pending = new Set<NodeJS.Timeout>();
+  private stopping = false;
   private readonly sent: SentResult[] = [];
   private readonly outgoing: Array<{ result: SentResult; resolve: () => void; reject: (error: unknown) => void }> = [];
   private flushTimer?: NodeJS.Timeout;
@@ -92,6 +98,7 @@ export class InstructionTopicsService implements OnApplicationBootstrap, OnAppli
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     for (const timer of this.pending) clearTimeout(timer);
     if (this.flushTimer) clearTimeout(this.flushTimer);
     await Promise.allSettled([this.consumer?.disconnect(), this.producer?.disconnect()]);
@@ -209,7 +216,7 @@ export class InstructionTopicsService implements OnApplicationBootstrap, OnAppli
     if (execution.delivery !== 'send' || !execution.answer) return;
     const answer = execution.answer;
     const accepted = execution.acceptedFirst
-      ? this.publish(institutionCode, meta, this.signed({ ...this.resultOf(institutionCode, instructionId, answer), status: 'accepted', reasonCode: null, reasonText: null, bankReference: null }, 'valid'))
+      ? this.publishUntilWritten(institutionCode, instructionId, meta, this.signed({ ...this.resultOf(institutionCode, instructionId, answer), status: 'accepted', reasonCode: null, reasonText: null, bankReference: null }, 'valid'))
       : Promise.resolve();
     const timer = setTimeout(() => {
       this.pending.delete(timer);
@@ -219,11 +226,29 @@ export class InstructionTopicsService implements OnApplicationBootstrap, OnAppli
         this.payloadOfAnswer.set(answer, payload);
       }
       const final = payload;
-      accepted
-        .then(() => this.publish(institutionCode, meta, final))
-        .catch((error: unknown) => this.logger.error({ err: error, instructionId }, 'could not publish a result'));
+      void accepted.then(() => this.publishUntilWritten(institutionCode, instructionId, meta, final));
     }, execution.latencyMs);
     this.pending.add(timer);
+  }
+
+  /**
+   * An institution owes its answer: one it could not write is written again, as a bank's own outbox would.
+   * Without this a post office's report of cash it had accepted was lost for good when a produce request
+   * failed (the broker down or overloaded), and the payout waited for the end of the collection window.
+   */
+  private async publishUntilWritten(institutionCode: string, instructionId: string, meta: { correlationId: string; causationId: string | null }, payload: ResultPayload): Promise<void> {
+    for (let failures = 0; ; failures += 1) {
+      try {
+        return await this.publish(institutionCode, meta, payload);
+      } catch (error) {
+        if (this.stopping || failures >= MAX_PUBLISH_FAILURES) {
+          this.logger.error({ err: error, instructionId, failures: failures + 1 }, 'could not publish a result; giving up');
+          return;
+        }
+        this.logger.warn({ err: error, instructionId, failures: failures + 1 }, 'could not publish a result; will try again');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** failures)));
+      }
+    }
   }
 
   private resultOf(institutionCode: string, instructionId: string, answer: InstitutionAnswer): Omit<ResultPayload, 'signature'> {
@@ -274,18 +299,21 @@ export class InstructionTopicsService implements OnApplicationBootstrap, OnAppli
 
   private async flush(producer: Producer): Promise<void> {
     this.flushTimer = undefined;
-    const batch = this.outgoing.splice(0, this.outgoing.length);
-    const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
-    for (const { result } of batch) {
-      const messages = byTopic.get(result.topic) ?? [];
-      messages.push({ key: result.key, value: result.value, headers: { 'x-correlation-id': result.correlationId } });
-      byTopic.set(result.topic, messages);
-    }
-    try {
-      await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-      for (const { resolve } of batch) resolve();
-    } catch (error) {
-      for (const { reject } of batch) reject(error);
+    const waiting = this.outgoing.splice(0, this.outgoing.length);
+    // a burst of a 100,000 cycle's answers would exceed the broker's 1 MiB per partition batch in one request
+    for (const batch of chunkByBytes(waiting.map((each) => ({ ...each, value: each.result.value })), MAX_REQUEST_VALUE_BYTES)) {
+      const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
+      for (const { result } of batch) {
+        const messages = byTopic.get(result.topic) ?? [];
+        messages.push({ key: result.key, value: result.value, headers: { 'x-correlation-id': result.correlationId } });
+        byTopic.set(result.topic, messages);
+      }
+      try {
+        await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+        for (const { resolve } of batch) resolve();
+      } catch (error) {
+        for (const { reject } of batch) reject(error);
+      }
     }
   }
 }

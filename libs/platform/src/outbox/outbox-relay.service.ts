@@ -1,3 +1,4 @@
+import { chunkByBytes, MAX_REQUEST_VALUE_BYTES } from '@app/contracts';
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -17,35 +18,6 @@ interface PendingRow {
 
 const published = new Counter({ name: 'ansinh_outbox_published_total', help: 'Outbox events published to Kafka', labelNames: ['topic'] });
 const backlog = new Gauge({ name: 'ansinh_outbox_backlog', help: 'Outbox events not yet published at the last poll' });
-
-/**
- * Bytes of message values in one produce request. The broker refuses a record batch (one per partition
- * in a request) above message.max.bytes, 1 MiB by default; staying under it for the whole request keeps
- * every partition's batch under it too.
- */
-export const MAX_REQUEST_VALUE_BYTES = 900_000;
-
-/**
- * Splits messages, in order, into runs whose values add up to at most `maxBytes` (a message larger than
- * that goes alone, and the broker decides).
- */
-export function chunkByBytes<T extends { value: string }>(messages: readonly T[], maxBytes: number): T[][] {
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const message of messages) {
-    const size = Buffer.byteLength(message.value);
-    if (current.length > 0 && bytes + size > maxBytes) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(message);
-    bytes += size;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}
 
 /**
  * Publishes committed outbox rows to Kafka in id order, in batches, and marks them published in the

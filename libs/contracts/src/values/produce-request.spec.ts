@@ -1,4 +1,4 @@
-import { chunkByBytes } from './outbox-relay.service';
+import { chunkByBytes } from './produce-request';
 
 describe('chunkByBytes', () => {
   const message = (id: number, bytes: number) => ({ id, value: 'x'.repeat(bytes) });
