@@ -54,17 +54,29 @@ export class KafkaService implements OnApplicationShutdown {
   }
 
   /** Creates the service's topics and their dead-letter topics if missing. Idempotent. */
-  async ensureTopics(): Promise<void> {
+  /**
+   * Creates this service's topics and their dead-letter topics. Services booting together on a new broker
+   * create some of the same topics at once; a topic another one has just created can be listed before the
+   * broker hosts it, and kafkajs then gives up with a retriable UNKNOWN_TOPIC_OR_PARTITION (`npm start`
+   * on a fresh machine stopped on it). A retriable error is tried again, from the listing.
+   */
+  async ensureTopics(attempts = 10): Promise<void> {
     const admin = await this.admin();
     const wanted = [...new Set(this.options.topics.flatMap((topic) => [topic, deadLetterTopicOf(topic)]))];
-    const existing = new Set(await admin.listTopics());
-    const missing = wanted.filter((topic) => !existing.has(topic));
-    if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({ topic, numPartitions: this.options.topicPartitions })),
-    });
-    this.logger.log({ topics: missing }, 'created topics');
+    for (let attempt = 1; ; attempt += 1) {
+      const existing = new Set(await admin.listTopics());
+      const missing = wanted.filter((topic) => !existing.has(topic));
+      if (missing.length === 0) return;
+      try {
+        await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: this.options.topicPartitions })) });
+        this.logger.log({ topics: missing }, 'created topics');
+        return;
+      } catch (error) {
+        if (!(error as { retriable?: boolean }).retriable || attempt >= attempts) throw error;
+        this.logger.warn({ err: error, attempt }, 'topics not ready yet; trying again');
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
+    }
   }
 
   async ping(timeoutMs = 2_000): Promise<void> {
