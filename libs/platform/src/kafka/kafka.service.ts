@@ -55,26 +55,31 @@ export class KafkaService implements OnApplicationShutdown {
 
   /** Creates the service's topics and their dead-letter topics if missing. Idempotent. */
   /**
-   * Creates this service's topics and their dead-letter topics. Services booting together on a new broker
-   * create some of the same topics at once; a topic another one has just created can be listed before the
-   * broker hosts it, and kafkajs then gives up with a retriable UNKNOWN_TOPIC_OR_PARTITION (`npm start`
-   * on a fresh machine stopped on it). A retriable error is tried again, from the listing.
+   * Creates this service's topics and their dead-letter topics, and returns once the broker hosts every one
+   * of them with a leader. Services booting together on a new broker create overlapping topics: a topic
+   * another service has just created is listed before the broker hosts it, and subscribing to it, or
+   * kafkajs's createTopics, then fails with a retriable UNKNOWN_TOPIC_OR_PARTITION (`npm start` on a fresh
+   * machine stopped on it). Retriable errors are tried again, from the listing.
    */
-  async ensureTopics(attempts = 10): Promise<void> {
+  async ensureTopics(attempts = 20): Promise<void> {
     const admin = await this.admin();
     const wanted = [...new Set(this.options.topics.flatMap((topic) => [topic, deadLetterTopicOf(topic)]))];
     for (let attempt = 1; ; attempt += 1) {
-      const existing = new Set(await admin.listTopics());
-      const missing = wanted.filter((topic) => !existing.has(topic));
-      if (missing.length === 0) return;
       try {
-        await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: this.options.topicPartitions })) });
-        this.logger.log({ topics: missing }, 'created topics');
-        return;
+        const existing = new Set(await admin.listTopics());
+        const missing = wanted.filter((topic) => !existing.has(topic));
+        if (missing.length > 0) {
+          await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: this.options.topicPartitions })) });
+          this.logger.log({ topics: missing }, 'created topics');
+        }
+        const { topics } = await admin.fetchTopicMetadata({ topics: wanted });
+        const leaderless = topics.filter((topic) => topic.partitions.length === 0 || topic.partitions.some((partition) => partition.leader < 0));
+        if (leaderless.length === 0) return;
+        throw Object.assign(new Error(`topics without a leader yet: ${leaderless.map((topic) => topic.name).join(', ')}`), { retriable: true });
       } catch (error) {
         if (!(error as { retriable?: boolean }).retriable || attempt >= attempts) throw error;
         this.logger.warn({ err: error, attempt }, 'topics not ready yet; trying again');
-        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 250 * attempt)));
       }
     }
   }
