@@ -1,13 +1,19 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { NoticeTemplates } from './notice-templates';
 
 const SOURCE = path.join(__dirname, 'templates');
 
+const copies: string[] = [];
+afterAll(() => {
+  for (const directory of copies) rmSync(directory, { recursive: true, force: true });
+});
+
 /** A copy of the real templates with one file changed, to see how the loader takes it. */
 function templatesWith(file: string, content: string): string {
   const directory = mkdtempSync(path.join(tmpdir(), 'ansinh-templates-'));
+  copies.push(directory);
   for (const name of readdirSync(SOURCE)) writeFileSync(path.join(directory, name), readFileSync(path.join(SOURCE, name)));
   writeFileSync(path.join(directory, file), content);
   return directory;
